@@ -1,0 +1,31 @@
+# Reeldesk: two commands. `make run` serves the portal; `make test` runs every test.
+SHELL := /bin/bash
+SWIFT ?= swift
+
+.PHONY: run test build build-release deps deps-test unit stack clean
+
+run: deps build-release
+	scripts/run.sh .build/release/reeldesk
+
+test: deps-test build unit stack
+
+deps:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+build:
+	$(SWIFT) build
+
+build-release:
+	$(SWIFT) build -c release
+
+unit:
+	$(SWIFT) test
+
+stack:
+	python3 scripts/stack_test.py .build/debug/reeldesk
+
+clean:
+	rm -rf .build

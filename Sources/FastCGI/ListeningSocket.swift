@@ -1,0 +1,58 @@
+import CFastCGI
+import Glibc
+
+/// The unix socket nginx connects to. Refuses to take over a socket a live process still answers
+/// on (libfcgi would silently unlink and steal it).
+struct ListeningSocket {
+    let fd: Int32
+    let path: String
+
+    enum OpenError: Error, CustomStringConvertible {
+        case alreadyServing(String)
+        case pathTooLong(String)
+        case cannotOpen(String, Int32)
+
+        var description: String {
+            switch self {
+            case .alreadyServing(let p): "another Reeldesk is already serving on \(p); stop it first (or use another REELDESK_DATA_DIR)"
+            case .pathTooLong(let p): "socket path is longer than 107 bytes: \(p); choose a shorter REELDESK_DATA_DIR"
+            case .cannotOpen(let p, let e): "cannot listen on \(p): \(String(cString: strerror(e)))"
+            }
+        }
+    }
+
+    static func open(path: String, backlog: Int32 = 1024) throws -> ListeningSocket {
+        guard path.utf8.count < 108 else { throw OpenError.pathTooLong(path) }
+        if isLive(path) { throw OpenError.alreadyServing(path) }
+        let fd = FCGX_OpenSocket(path, backlog)
+        guard fd >= 0 else { throw OpenError.cannotOpen(path, errno) }
+        // nginx workers may run as another user: let them connect (the data dir guards access).
+        chmod(path, 0o666)
+        return ListeningSocket(fd: fd, path: path)
+    }
+
+    /// True when something accepts connections on `path` right now.
+    static func isLive(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return rc == 0
+    }
+
+    /// Wakes every thread blocked in accept and stops new connections.
+    func shutdownAccepting() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    func removeFile() { unlink(path) }
+}

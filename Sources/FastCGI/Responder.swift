@@ -1,0 +1,42 @@
+import WebCore
+
+/// What the FastCGI server calls for each request. One instance per worker thread (made by the
+/// factory inside that thread), so an implementation may hold per-thread resources such as a
+/// database connection without locks.
+public protocol Responder {
+    /// The response to a request (never throws: errors are already mapped to pages).
+    func respond(to request: Request) -> Response
+    /// An error page for a request that could not even be read (413 body, 400 truncated).
+    func errorResponse(_ status: HTTPStatus, requestID: String) -> Response
+}
+
+/// Where the SSE hub reads events from. Made inside the hub thread (one per hub).
+public protocol EventFeed {
+    /// Events with id > `after`, oldest first, at most `limit`.
+    func events(after: Int64, limit: Int) throws -> [ServerSentEvent]
+    /// The newest event id (0 when there is none).
+    func latestEventID() throws -> Int64
+}
+
+/// Settings of the FastCGI server.
+public struct FastCGIConfig: Sendable {
+    public var socketPath: String
+    public var workers: Int
+    public var maxBodyBytes: Int
+    public var maxStreams: Int
+    public var pingInterval: Double
+    public var streamWriteTimeout: Double
+    /// How long SIGTERM waits for in-flight requests before exiting anyway.
+    public var drainSeconds: Double
+
+    public init(socketPath: String, workers: Int = 32, maxBodyBytes: Int = 64 << 20, maxStreams: Int = 10_000,
+                pingInterval: Double = 15, streamWriteTimeout: Double = 10, drainSeconds: Double = 4) {
+        self.socketPath = socketPath
+        self.workers = workers
+        self.maxBodyBytes = maxBodyBytes
+        self.maxStreams = maxStreams
+        self.pingInterval = pingInterval
+        self.streamWriteTimeout = streamWriteTimeout
+        self.drainSeconds = drainSeconds
+    }
+}

@@ -1,0 +1,71 @@
+import Curl
+import FastCGI
+import Foundation
+import Logging
+import SQLite
+
+/// The composition root: builds every long-running part from a `Config`, starts them in
+/// dependency order and stops them in reverse. Used by `reeldesk serve` and by tests.
+public final class Application: Sendable {
+    public let context: AppContext
+    public let server: FastCGIServer
+
+    /// Prepares the data dir, migrates the database, loads templates and opens the socket.
+    /// Throws (with a message naming the file or setting) instead of starting half-configured.
+    public init(config: Config, logger: Logger) throws {
+        try Self.prepareDataDir(config)
+        let db = try Database(path: config.databasePath)
+        let applied = try Schema.migrate(db)
+        if !applied.isEmpty { logger.info("database migrated", metadata: ["versions": "\(applied)"]) }
+        let views = try Views.load(directory: config.templatesDir)
+        let fcgi = FastCGIConfig(socketPath: config.socketPath, workers: config.workers, maxBodyBytes: config.maxBodyBytes,
+                                 maxStreams: config.maxStreams)
+        let path = config.databasePath
+        let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }
+        let context = AppContext(config: config, views: views, hub: hub, logger: logger)
+        self.context = context
+        self.server = try FastCGIServer(config: fcgi, logger: logger, hub: hub) { App(context: context) }
+    }
+
+    /// Starts the hub and the workers.
+    public func start() {
+        server.start()
+    }
+
+    /// Drains requests and streams; returns within the drain deadline.
+    public func shutdown() {
+        server.shutdown()
+    }
+
+    static func prepareDataDir(_ config: Config) throws {
+        let fm = FileManager.default
+        for dir in [config.dataDir, config.mediaDir, config.uploadsDir, config.dataDir + "/logs"] {
+            do {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "cannot create \(dir): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Blocks until SIGTERM or SIGINT; returns the signal.
+    public static func waitForTermination() -> Int32 { SignalWaiter.waitForTermination() }
+
+    /// Process-wide library setup; call once in main before any thread starts.
+    public static func initializeProcess() {
+        SignalWaiter.blockTerminationSignals()
+        FastCGIServer.initializeLibrary()
+        Curl.globalInit()
+    }
+}
+
+/// Logging to stderr at the configured level.
+public enum LogSetup {
+    public static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import WebCore
+
+/// An uploaded frame image that passed every check (type by content, size, pixel bounds).
+public struct ValidatedImage: Sendable {
+    public let info: ImageInfo
+    public let bytes: [UInt8]
+}
+
+/// The new-task form: field names exactly as the upstream's parameters (issue #2), each with its
+/// rule. `validate` returns typed input or every field error; it has no side effects.
+public struct NewTaskForm: Sendable {
+    public var parameters: VideoParameters
+    public var firstFrameUpload: ValidatedImage?
+    public var lastFrameUpload: ValidatedImage?
+
+    /// CONTRACT.md §5.
+    public static let maxImageBytes = 30 * 1024 * 1024
+    public static let imageSides = 300...6000
+    public static let imageRatio = 0.4...2.5
+
+    public static func validate(_ form: FormData) -> Result<NewTaskForm, FormErrors> {
+        var v = FormValidator(form)
+        let prompt = v.value("prompt", .text(required: true, max: VideoLimits.maxPromptCharacters, label: "Prompt"))
+        let model = v.value("model", .choice(VideoLimits.models, defaultValue: VideoLimits.model, label: "Model"))
+        let duration = v.value("duration", .integer(VideoLimits.durations, defaultValue: VideoLimits.defaultDuration, label: "Duration"))
+        let ratio = v.value("aspect_ratio", .choice(AspectRatio.allCases.map(\.rawValue), defaultValue: "16:9", label: "Aspect ratio"))
+        let resolution = v.value("resolution", .choice(Resolution.allCases.map(\.rawValue), defaultValue: "720p", label: "Resolution"))
+        let seed = v.value("seed", .integer(VideoLimits.seeds, defaultValue: -1, label: "Seed"))
+        let audio = v.value("audio", .checkbox)
+        let camera = v.value("camerafixed", .checkbox)
+        let first = frame(role: "first", &v)
+        let last = frame(role: "last", &v)
+        guard v.errors.isEmpty, let prompt, let model, let duration, let ratio, let resolution, let seed, let audio, let camera,
+              let aspect = AspectRatio(rawValue: ratio), let res = Resolution(rawValue: resolution) else {
+            return .failure(FormErrors(errors: v.errors))
+        }
+        let parameters = VideoParameters(
+            prompt: prompt, model: model, duration: Int(duration), aspectRatio: aspect, resolution: res,
+            seed: seed == -1 ? nil : seed, audio: audio, cameraFixed: camera,
+            firstFrameURL: first.url, lastFrameURL: last.url)
+        return .success(NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload))
+    }
+
+    /// One frame role: a typed URL (`<role>_frame_url`) or an uploaded file (`<role>_frame`), not both.
+    static func frame(role: String, _ v: inout FormValidator) -> (url: String?, upload: ValidatedImage?) {
+        let urlField = "\(role)_frame_url", fileField = "\(role)_frame"
+        let url: String? = v.value(urlField, imageURL) ?? nil
+        let file = v.form.file(fileField)
+        if url != nil && file != nil {
+            v.fail(fileField, "Give the \(role) frame as a URL or as a file, not both.")
+            return (nil, nil)
+        }
+        guard let file else { return (url, nil) }
+        switch checkImage(file) {
+        case .success(let image): return (nil, image)
+        case .failure(let e):
+            v.fail(fileField, e.message)
+            return (nil, nil)
+        }
+    }
+
+    /// An optional http(s) URL the upstream can fetch.
+    static let imageURL = FieldRule<String?> { raw in
+        let s = (raw ?? "").trimmingWhitespace()
+        if s.isEmpty { return .success(nil) }
+        guard s.count <= 2048, let u = URL(string: s), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = u.host, !host.isEmpty else {
+            return .failure(.init(message: "Enter an image address starting with http:// or https://."))
+        }
+        return .success(s)
+    }
+
+    /// Checks an upload by its content: format, byte size and pixel bounds.
+    static func checkImage(_ file: UploadedFile) -> Result<ValidatedImage, FieldFailure> {
+        if file.bytes.isEmpty { return .failure(.init(message: "The file “\(file.filename)” is empty.")) }
+        if file.bytes.count >= maxImageBytes { return .failure(.init(message: "Images must be under 30 MB.")) }
+        guard let info = ImageProbe.probe(file.bytes) else {
+            return .failure(.init(message: "“\(file.filename)” is not a JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC image."))
+        }
+        guard imageSides.contains(info.width), imageSides.contains(info.height) else {
+            return .failure(.init(message: "The image is \(info.width)×\(info.height) pixels; each side must be 300 to 6000 pixels."))
+        }
+        let ratio = Double(info.width) / Double(info.height)
+        guard imageRatio.contains(ratio) else {
+            return .failure(.init(message: "The image is \(info.width)×\(info.height); width ÷ height must be between 0.4 and 2.5."))
+        }
+        return .success(ValidatedImage(info: info, bytes: file.bytes))
+    }
+}
+
+/// Field errors of a rejected form.
+public struct FormErrors: Error, Sendable {
+    public let errors: [FieldError]
+
+    /// The first message for `field`, if any.
+    public func message(for field: String) -> String? { errors.first { $0.field == field }?.message }
+}

@@ -1,0 +1,54 @@
+import SQLite
+
+/// Reeldesk's numbered migrations (applied under `PRAGMA user_version`). Append, never edit.
+public enum Schema {
+    public static let migrations: [String] = [
+        // 1: tasks and their event log.
+        """
+        CREATE TABLE tasks (
+            id               INTEGER PRIMARY KEY,
+            owner_id         INTEGER,                 -- accounts come later; NULL = team
+            visibility       TEXT NOT NULL DEFAULT 'team',
+            parent_task_id   INTEGER REFERENCES tasks(id),
+            prompt           TEXT NOT NULL,
+            model            TEXT NOT NULL,
+            duration         INTEGER NOT NULL,
+            aspect_ratio     TEXT NOT NULL,
+            resolution       TEXT NOT NULL,
+            seed             INTEGER,                 -- NULL = random
+            audio            INTEGER NOT NULL,
+            camera_fixed     INTEGER NOT NULL,
+            first_frame_url  TEXT,                    -- typed by the user
+            last_frame_url   TEXT,
+            first_frame_file TEXT,                    -- uploaded, relative to the uploads dir
+            last_frame_file  TEXT,
+            status           TEXT NOT NULL,
+            progress         INTEGER NOT NULL DEFAULT 0,
+            error_message    TEXT,
+            idempotency_key  TEXT NOT NULL UNIQUE,
+            upstream_task_id TEXT,
+            estimated_cost_usd REAL NOT NULL DEFAULT 0,
+            estimated_seconds INTEGER,
+            created_at       REAL NOT NULL,
+            updated_at       REAL NOT NULL,
+            submitted_at     REAL,
+            completed_at     REAL,
+            version          INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX tasks_status ON tasks(status) WHERE status IN ('queued','submitted','processing','downloading');
+        CREATE TABLE events (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id    INTEGER REFERENCES tasks(id),
+            kind       TEXT NOT NULL,
+            data       TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        """,
+    ]
+
+    /// Brings `db` to the newest schema.
+    @discardableResult
+    public static func migrate(_ db: Database) throws -> [Int] {
+        try Migrator(steps: migrations).migrate(db)
+    }
+}

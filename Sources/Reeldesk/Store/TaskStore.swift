@@ -1,0 +1,71 @@
+import Foundation
+import SQLite
+import WebCore
+
+/// A new task as validated from the form, before it has an id.
+public struct NewTask: Sendable {
+    public var parameters: VideoParameters
+    public var firstFrameFile: String?
+    public var lastFrameFile: String?
+    public var parentTaskID: Int64?
+
+    public init(parameters: VideoParameters, firstFrameFile: String? = nil, lastFrameFile: String? = nil, parentTaskID: Int64? = nil) {
+        self.parameters = parameters
+        self.firstFrameFile = firstFrameFile
+        self.lastFrameFile = lastFrameFile
+        self.parentTaskID = parentTaskID
+    }
+}
+
+/// Reads and writes tasks and their events on one connection (one per thread).
+/// Every change to a task appends an event in the same transaction.
+public struct TaskStore {
+    public let db: Database
+
+    public init(db: Database) { self.db = db }
+
+    /// Stores a queued task and its `task.created` event atomically; returns the stored row.
+    public func create(_ new: NewTask, now: Double = Date().timeIntervalSince1970) throws -> TaskRecord {
+        try db.writeTransaction {
+            let p = new.parameters
+            try db.prepare("""
+                INSERT INTO tasks (parent_task_id, prompt, model, duration, aspect_ratio, resolution, seed, audio, camera_fixed,
+                    first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, idempotency_key,
+                    estimated_cost_usd, created_at, updated_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """).bind(new.parentTaskID, p.prompt, p.model, p.duration, p.aspectRatio.rawValue, p.resolution.rawValue, p.seed,
+                          p.audio, p.cameraFixed, p.firstFrameURL, p.lastFrameURL, new.firstFrameFile, new.lastFrameFile,
+                          TaskStatus.queued.rawValue, UUID().uuidString.lowercased(), p.estimatedCostUSD(), now, now).run()
+            let id = db.lastInsertRowID
+            guard let task = try find(id) else { throw SQLiteError(code: 1, message: "task \(id) vanished after insert") }
+            try appendEvent(kind: "task.created", task: task, now: now)
+            return task
+        }
+    }
+
+    /// The task with `id`, or nil.
+    public func find(_ id: Int64) throws -> TaskRecord? {
+        let s = try db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id = ?").bind(id)
+        defer { s.reset() }
+        return try s.step().map(TaskRecord.init(row:))
+    }
+
+    /// Newest first; `before` is a keyset cursor (an id), so deep pages stay fast.
+    public func list(before: Int64? = nil, limit: Int) throws -> [TaskRecord] {
+        try db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id < ? ORDER BY id DESC LIMIT ?")
+            .bind(before ?? Int64.max, limit).map(TaskRecord.init(row:))
+    }
+
+    /// Whether a task newer than `id` exists (for a "newer" link).
+    public func hasNewer(than id: Int64) throws -> Bool {
+        let s = try db.prepare("SELECT 1 FROM tasks WHERE id > ? LIMIT 1").bind(id)
+        defer { s.reset() }
+        return try s.step() != nil
+    }
+
+    /// Appends an event about `task`; call inside the transaction that changed it.
+    func appendEvent(kind: String, task: TaskRecord, now: Double) throws {
+        try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (?,?,?,?)")
+            .bind(task.id, kind, TaskEventPayload(task).json, now).run()
+    }
+}

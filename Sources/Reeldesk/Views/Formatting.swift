@@ -1,0 +1,34 @@
+import Glibc
+
+/// Small, allocation-light formatters for views (no DateFormatter on the hot path).
+enum Formatting {
+    /// `2026-11-27 06:40 UTC` for a unix time.
+    static func utc(_ t: Double) -> String {
+        var secs = time_t(t)
+        var tm = tm()
+        gmtime_r(&secs, &tm)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday)) \(two(tm.tm_hour)):\(two(tm.tm_min)) UTC"
+    }
+
+    /// `2026-11-27T06:40:12Z` for `<time datetime>`.
+    static func iso(_ t: Double) -> String {
+        var secs = time_t(t)
+        var tm = tm()
+        gmtime_r(&secs, &tm)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
+    }
+
+    /// `$0.26` (two decimals, rounded).
+    static func usd(_ v: Double) -> String {
+        let cents = Int((v * 100).rounded())
+        let c = cents % 100
+        return "$\(cents / 100).\(c < 10 ? "0" : "")\(c)"
+    }
+
+    /// The first `n` characters of `s`, with an ellipsis when cut.
+    static func excerpt(_ s: String, _ n: Int) -> String {
+        s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+    }
+}

@@ -1,0 +1,53 @@
+import WebCore
+
+/// The new-task form's view model: current values (defaults, a rejected submission, or a task
+/// being remixed) and the error next to each field.
+struct NewTaskFormView {
+    var values: [String: String] = [:]
+    var checked: Set<String> = []
+    var errors: [FieldError] = []
+
+    /// The form with the upstream's defaults.
+    static let defaults = NewTaskFormView(values: ["model": VideoLimits.model, "duration": "5", "aspect_ratio": "16:9", "resolution": "720p"])
+
+    /// The values exactly as submitted, so a rejected form comes back as the person left it.
+    init(submitted form: FormData, errors: [FieldError]) {
+        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url"] {
+            values[name] = form[name] ?? ""
+        }
+        for name in ["audio", "camerafixed"] where form[name] != nil { checked.insert(name) }
+        self.errors = errors
+    }
+
+    init(values: [String: String] = [:], checked: Set<String> = [], errors: [FieldError] = []) {
+        self.values = values
+        self.checked = checked
+        self.errors = errors
+    }
+
+    var context: [String: Any] {
+        var d: [String: Any] = [:]
+        for (k, v) in values { d[k] = v }
+        d["audio_checked"] = checked.contains("audio")
+        d["camerafixed_checked"] = checked.contains("camerafixed")
+        d["prompt_max"] = String(VideoLimits.maxPromptCharacters)
+        d["prompt_length"] = String((values["prompt"] ?? "").count)
+        let ratio = values["aspect_ratio"].flatMap { $0.isEmpty ? nil : $0 } ?? "16:9"
+        d["ratios"] = AspectRatio.allCases.map { r -> [String: Any] in
+            ["value": r.rawValue, "slug": r.slug, "label": r.label, "selected": r.rawValue == ratio]
+        }
+        let resolution = values["resolution"].flatMap { $0.isEmpty ? nil : $0 } ?? "720p"
+        d["resolutions"] = Resolution.allCases.map { r -> [String: Any] in
+            ["value": r.rawValue, "selected": r.rawValue == resolution]
+        }
+        let model = values["model"].flatMap { $0.isEmpty ? nil : $0 } ?? VideoLimits.model
+        d["models"] = VideoLimits.models.map { m -> [String: Any] in ["value": m, "selected": m == model] }
+        var byField: [String: String] = [:]
+        for e in errors where byField[e.field] == nil { byField[e.field] = e.message }
+        d["errors"] = byField
+        d["has_errors"] = !errors.isEmpty
+        d["error_count"] = String(errors.count)
+        d["error_list"] = errors.map { ["field": $0.field, "message": $0.message] }
+        return d
+    }
+}

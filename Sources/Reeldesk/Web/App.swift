@@ -1,0 +1,63 @@
+import FastCGI
+import Foundation
+import SQLite
+import WebCore
+
+/// The portal's responder: one per worker thread, holding that thread's database connection.
+/// `respond` matches the route, dispatches exhaustively and maps any error to a page.
+public final class App: Responder {
+    let context: AppContext
+    private var connection: Database?
+
+    public init(context: AppContext) { self.context = context }
+
+    /// This thread's connection, opened on first use.
+    func database() throws -> Database {
+        if let connection { return connection }
+        let db = try Database(path: context.config.databasePath)
+        connection = db
+        return db
+    }
+
+    public func respond(to request: Request) -> Response {
+        do {
+            return try dispatch(request)
+        } catch {
+            return ErrorPages(context: context).response(for: error, request: request)
+        }
+    }
+
+    public func errorResponse(_ status: HTTPStatus, requestID: String) -> Response {
+        let request = Request(method: .get, path: "/", requestID: requestID)
+        let message = status == .payloadTooLarge
+            ? "The request is larger than \(context.config.maxBodyBytes >> 20) MB."
+            : "The request could not be read."
+        return ErrorPages(context: context).page(HTTPError(status, message), request: request)
+    }
+
+    func dispatch(_ request: Request) throws -> Response {
+        switch Router.match(request.method, request.path) {
+        case .notFound:
+            throw HTTPError(.notFound, "Page not found.")
+        case .methodNotAllowed(let allowed):
+            throw HTTPError(.methodNotAllowed, "\(request.method) is not allowed here.", allowed: allowed)
+        case .found(let route):
+            return try dispatch(route, request)
+        }
+    }
+
+    private func dispatch(_ route: Route, _ request: Request) throws -> Response {
+        switch route {
+        case .home: return try tasks().home(request)
+        case .taskList: return try tasks().list(request)
+        case .createTask: return try tasks().create(request)
+        case .task(let id): return try tasks().show(request, id: id)
+        case .events: return try EventsHandler(context: context, events: EventLog(db: database())).stream(request)
+        case .health: return HealthHandler(context: context).check(database: try? database())
+        }
+    }
+
+    private func tasks() throws -> TaskHandlers {
+        TaskHandlers(context: context, store: TaskStore(db: try database()), events: EventLog(db: try database()))
+    }
+}

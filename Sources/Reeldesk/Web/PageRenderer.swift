@@ -1,0 +1,36 @@
+import WebCore
+
+/// Renders a page template inside the layout with what every page needs: the CSRF token (and
+/// its cookie when new), the simulator badge, and the security headers.
+struct PageRenderer {
+    let context: AppContext
+
+    /// Content-Security-Policy: our own scripts and styles only; images may come from anywhere
+    /// (frame URLs are typed by people); no framing.
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data: http: https:; media-src 'self'; style-src 'self'; script-src 'self'; " +
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+    func render(_ template: String, title: String, _ page: [String: Any], request: Request,
+                status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
+        let (token, isNew) = CSRF.token(for: request)
+        var d = page
+        d["page_title"] = title
+        d["csrf_token"] = token
+        d["simulated"] = context.config.isSimulated
+        d["request_id"] = request.requestID
+        d["last_event_id"] = lastEventID.map { String($0) } ?? ""
+        var response = Response.html(try context.views.render(template, d), status: status)
+        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(token, secure: context.config.publicURL.hasPrefix("https:"))) }
+        Self.addSecurityHeaders(&response.headers)
+        return response
+    }
+
+    static func addSecurityHeaders(_ h: inout HTTPHeaders) {
+        h.set("Cache-Control", "no-store")
+        h.set("X-Content-Type-Options", "nosniff")
+        h.set("Referrer-Policy", "same-origin")
+        h.set("X-Frame-Options", "DENY")
+        h.set("Content-Security-Policy", contentSecurityPolicy)
+    }
+}

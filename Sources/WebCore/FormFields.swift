@@ -1,0 +1,110 @@
+/// Declared form fields (kcgi style): each field has a name and a validator; validation yields
+/// typed values or a list of field errors, never a half-valid mix.
+
+/// One problem with one field, shown next to its input.
+public struct FieldError: Sendable, Equatable {
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Collects typed values and errors while a form is validated.
+public struct FormValidator {
+    public let form: FormData
+    public private(set) var errors: [FieldError] = []
+
+    public init(_ form: FormData) { self.form = form }
+
+    /// Records an error for `field`.
+    public mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field: field, message: message))
+    }
+
+    /// Runs `rule` on the field's raw text (nil when absent) and records its error.
+    public mutating func value<T>(_ field: String, _ rule: FieldRule<T>) -> T? {
+        switch rule.validate(form[field]) {
+        case .success(let v): return v
+        case .failure(let e):
+            fail(field, e.message)
+            return nil
+        }
+    }
+}
+
+/// A validator for one text field: raw text (nil when the field was not sent) in, a typed value out.
+public struct FieldRule<T>: Sendable {
+    public typealias Failure = FieldFailure
+    public let validate: @Sendable (String?) -> Result<T, FieldFailure>
+
+    public init(_ validate: @escaping @Sendable (String?) -> Result<T, FieldFailure>) { self.validate = validate }
+}
+
+/// Why a field's value was rejected, in words for the person who typed it.
+public struct FieldFailure: Error, Sendable {
+    public let message: String
+    public init(message: String) { self.message = message }
+}
+
+extension FieldRule where T == String {
+    /// Required text, trimmed of surrounding whitespace, between `min` and `max` characters.
+    public static func text(required: Bool, max: Int, label: String) -> FieldRule<String> {
+        FieldRule { raw in
+            let trimmed = (raw ?? "").trimmingWhitespace()
+            if trimmed.isEmpty && required { return .failure(.init(message: "\(label) is required.")) }
+            if trimmed.count > max { return .failure(.init(message: "\(label) must be at most \(max) characters (it has \(trimmed.count)).")) }
+            return .success(trimmed)
+        }
+    }
+
+    /// One of a fixed list of values; absent or empty gives `defaultValue`.
+    public static func choice(_ allowed: [String], defaultValue: String, label: String) -> FieldRule<String> {
+        FieldRule { raw in
+            let v = (raw ?? "").trimmingWhitespace()
+            if v.isEmpty { return .success(defaultValue) }
+            if allowed.contains(v) { return .success(v) }
+            return .failure(.init(message: "\(label) must be one of \(allowed.joined(separator: ", "))."))
+        }
+    }
+}
+
+extension FieldRule where T == Int64 {
+    /// An integer in `range`; absent or empty gives `defaultValue`.
+    public static func integer(_ range: ClosedRange<Int64>, defaultValue: Int64, label: String) -> FieldRule<Int64> {
+        FieldRule { raw in
+            let v = (raw ?? "").trimmingWhitespace()
+            if v.isEmpty { return .success(defaultValue) }
+            guard let n = Int64(v), range.contains(n) else {
+                return .failure(.init(message: "\(label) must be a whole number from \(range.lowerBound) to \(range.upperBound)."))
+            }
+            return .success(n)
+        }
+    }
+}
+
+extension FieldRule where T == Bool {
+    /// A checkbox: present with `on`, `true`, `1` or `yes` is true; absent is false.
+    public static var checkbox: FieldRule<Bool> {
+        FieldRule { raw in
+            guard let v = raw?.trimmingWhitespace().lowercased(), !v.isEmpty else { return .success(false) }
+            switch v {
+            case "on", "true", "1", "yes": return .success(true)
+            case "off", "false", "0", "no": return .success(false)
+            default: return .failure(.init(message: "must be checked or unchecked."))
+            }
+        }
+    }
+}
+
+extension String {
+    /// Trims Unicode whitespace and newlines from both ends.
+    public func trimmingWhitespace() -> String {
+        var s = self[...]
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,58 @@
+/// What a handler answers. A body is bytes; an event stream is handed to the SSE hub instead.
+public struct Response: Sendable {
+    /// The payload of a response.
+    public enum Body: Sendable {
+        case bytes([UInt8])
+        /// Keep the connection open as a `text/event-stream` that starts after `lastEventID`.
+        case eventStream(EventStreamRequest)
+    }
+
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: Body
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// An HTML page.
+    public static func html(_ text: String, status: HTTPStatus = .ok) -> Response {
+        var h = HTTPHeaders()
+        h.add("Content-Type", "text/html; charset=utf-8")
+        return Response(status: status, headers: h, body: .bytes(Array(text.utf8)))
+    }
+
+    /// A JSON document (already encoded).
+    public static func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> Response {
+        var h = HTTPHeaders()
+        h.add("Content-Type", "application/json")
+        return Response(status: status, headers: h, body: .bytes(bytes))
+    }
+
+    /// 303 See Other, the answer to a successful form POST.
+    public static func redirect(to location: String) -> Response {
+        var h = HTTPHeaders()
+        h.add("Location", location)
+        return Response(status: .seeOther, headers: h)
+    }
+
+    /// The body length in bytes, or nil for a stream.
+    public var byteCount: Int? {
+        if case .bytes(let b) = body { return b.count }
+        return nil
+    }
+}
+
+/// A request to hold an event stream open: where to resume, and which events this stream may see.
+public struct EventStreamRequest: Sendable {
+    public let lastEventID: Int64
+    /// Decides per event whether this subscriber may receive it (visibility rules live in the app).
+    public let accepts: @Sendable (ServerSentEvent) -> Bool
+
+    public init(lastEventID: Int64, accepts: @escaping @Sendable (ServerSentEvent) -> Bool = { _ in true }) {
+        self.lastEventID = lastEventID
+        self.accepts = accepts
+    }
+}

@@ -1,0 +1,49 @@
+/// One Server-Sent Event and its wire encoding (WHATWG HTML §9.2).
+public struct ServerSentEvent: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let data: String
+    /// The task this event is about, so subscribers can be filtered without parsing `data`.
+    public let taskID: Int64?
+
+    public init(id: Int64, name: String, data: String, taskID: Int64? = nil) {
+        self.id = id
+        self.name = name
+        self.data = data
+        self.taskID = taskID
+    }
+
+    /// `id:`, `event:` and one `data:` line per line of `data`, ending with a blank line.
+    /// CR and LF inside the name are dropped so a name can never start a new field.
+    public var encoded: [UInt8] {
+        var out = "id: \(id)\n"
+        let safeName = String(name.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+        if !safeName.isEmpty { out += "event: \(safeName)\n" }
+        var lines: [Substring] = []
+        var current = Substring("")
+        var iterator = data[...]
+        while let c = iterator.first {
+            iterator = iterator.dropFirst()
+            if c == "\r\n" || c == "\n" || c == "\r" {
+                lines.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        lines.append(current)
+        for line in lines { out += "data: \(line)\n" }
+        out += "\n"
+        return Array(out.utf8)
+    }
+
+    /// A comment line that keeps proxies from closing an idle stream.
+    public static let ping: [UInt8] = Array(": ping\n\n".utf8)
+
+    /// Parses a `Last-Event-ID` value: a non-negative decimal id, anything else means "none".
+    public static func parseLastEventID(_ raw: String?) -> Int64? {
+        guard let raw = raw?.utf8, !raw.isEmpty, raw.count <= 19,
+              raw.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(String(decoding: raw, as: UTF8.self))
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Reeldesk
+
+/// `reeldesk check-config`: validates the environment and the templates without serving.
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate the configuration and templates.")
+
+    @Flag(help: "Print the resolved settings as NAME=value lines for scripts (secrets left out).")
+    var export = false
+
+    func run() throws {
+        let config = loadConfig()
+        do {
+            _ = try Views.load(directory: config.templatesDir)
+        } catch {
+            die("\(error)")
+        }
+        if export {
+            print(config.shellExports)
+        } else {
+            print("Configuration OK. Data dir \(config.dataDir); upstream \(config.isSimulated ? "simulator (no API key set)" : config.upstreamURL).")
+        }
+    }
+}
