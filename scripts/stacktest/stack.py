@@ -1,0 +1,108 @@
+"""Starts the real stack for tests: `reeldesk serve` and nginx on free ports in a temporary
+data dir (and, when asked, the upstream simulator). Everything binds to 127.0.0.1."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, binary, extra_env=None):
+        self.binary = os.path.abspath(binary)
+        self.data_dir = tempfile.mkdtemp(prefix="rdtest-")
+        # nginx workers (user nobody when the master is root) must reach the socket and media.
+        os.chmod(self.data_dir, 0o755)
+        self.port = free_port()
+        self.env = dict(os.environ)
+        for k in list(self.env):
+            if k.startswith("REELDESK_"):
+                del self.env[k]
+        self.env.update({
+            "REELDESK_DATA_DIR": self.data_dir,
+            "REELDESK_PORT": str(self.port),
+            "REELDESK_SIM_PORT": str(free_port()),
+            "REELDESK_TEMPLATES_DIR": os.path.join(REPO, "templates"),
+            "REELDESK_MAX_BODY_MB": "2",
+            "REELDESK_WORKERS": "16",
+            "REELDESK_LOG_LEVEL": "info",
+        })
+        self.env.update(extra_env or {})
+        self.serve = None
+        self.nginx = None
+        self.logs = []
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def exports(self):
+        out = subprocess.run([self.binary, "check-config", "--export"], env=self.env, cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout
+        return dict(line.split("=", 1) for line in out.strip().splitlines())
+
+    def start(self):
+        exports = self.exports()
+        env = dict(self.env, **exports)
+        prefix = subprocess.run([os.path.join(REPO, "scripts", "nginx-conf.sh")], env=env, cwd=REPO,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        self.socket_path = exports["REELDESK_SOCKET"]
+        self.start_serve()
+        self.nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
+                                      cwd=REPO, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
+        wait_for(lambda: port_open(self.port), 10, "nginx to listen")
+        return self
+
+    def start_serve(self):
+        log = open(os.path.join(self.data_dir, "serve-%d.log" % len(self.logs)), "w")
+        self.logs.append(log.name)
+        self.serve = subprocess.Popen([self.binary, "serve"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(self.socket_path) and self.serve.poll() is None, 15, "reeldesk serve to open its socket")
+        return self.serve
+
+    def stop(self):
+        for p in (self.serve, self.nginx):
+            if p and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+    def log_text(self):
+        text = ""
+        for name in self.logs:
+            with open(name, errors="replace") as f:
+                text += f.read()
+        return text
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for(predicate, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
