@@ -1,0 +1,34 @@
+import Testing
+@testable import Reeldesk
+
+@Suite struct ConfigTests {
+    @Test func defaults() throws {
+        let c = try Config.fromEnvironment([:])
+        #expect(c.host == "127.0.0.1" && c.port == 8080 && c.workers == 32)
+        #expect(c.upstreamURL == "https://xcompute.us" && c.isSimulated)
+        #expect(c.dataDir.hasSuffix("/var"))
+        #expect(c.publicURL == "http://127.0.0.1:8080")
+    }
+
+    @Test func everyBadVariableIsNamed() {
+        do {
+            _ = try Config.fromEnvironment(["REELDESK_PORT": "0", "REELDESK_WORKERS": "many", "REELDESK_UPSTREAM_URL": "ftp://x",
+                                            "REELDESK_LOG_LEVEL": "loud", "REELDESK_API_KEY": "a b"])
+            Issue.record("expected errors")
+        } catch {
+            let names = error.errors.map(\.variable)
+            #expect(names == ["REELDESK_PORT", "REELDESK_WORKERS", "REELDESK_API_KEY", "REELDESK_UPSTREAM_URL", "REELDESK_LOG_LEVEL"])
+            #expect(!error.description.contains("a b"), "the key must not be echoed")
+        }
+    }
+
+    @Test func keyAndKeyFileTogetherAreRefused() {
+        #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_API_KEY": "k", "REELDESK_API_KEY_FILE": "/dev/null"]) }
+    }
+
+    @Test func exportsLeaveTheKeyOut() throws {
+        let c = try Config.fromEnvironment(["REELDESK_API_KEY": "sk-secret-123"])
+        #expect(!c.isSimulated)
+        #expect(!c.shellExports.contains("sk-secret-123"))
+    }
+}

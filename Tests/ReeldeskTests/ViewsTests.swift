@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import Testing
+import WebCore
+@testable import FastCGI
+@testable import Reeldesk
+
+/// Renders every view with fixture data through the real templates and checks its key text.
+@Suite struct ViewsTests {
+    let views: Views
+
+    init() throws { views = try Views.load(directory: Fixtures.templatesDir) }
+
+    func task(_ status: TaskStatus = .processing) throws -> TaskRecord {
+        let db = try Fixtures.migratedDatabase()
+        var t = try TaskStore(db: db).create(NewTask(parameters: Fixtures.parameters))
+        t.status = status
+        t.progress = 37
+        t.errorMessage = status == .failed ? "Content <flagged>" : nil
+        return t
+    }
+
+    func layout(_ page: [String: Any]) -> [String: Any] {
+        page.merging(["page_title": "T", "csrf_token": "tok123", "simulated": true, "request_id": "rid9", "last_event_id": "5"]) { a, _ in a }
+    }
+
+    @Test func homeRendersTheFormWithDefaults() throws {
+        let html = try views.render("pages/home", layout(["form": NewTaskFormView.defaults.context, "tasks": [TaskViews.row(try task())], "has_tasks": true]))
+        #expect(html.contains("name=\"csrf_token\" value=\"tok123\""))
+        #expect(html.contains("<option value=\"720p\" selected>"))
+        #expect(html.contains("value=\"16:9\" checked"))
+        #expect(html.contains("a red fox &lt;running&gt; through snow"))
+        #expect(html.contains("Simulated upstream"))
+        #expect(html.contains("data-last-event-id=\"5\""))
+    }
+
+    @Test func rejectedFormShowsErrorsNextToFields() throws {
+        var f = FormData()
+        f.append("prompt", "<b>bold</b>")
+        f.append("duration", "13")
+        let view = NewTaskFormView(submitted: f, errors: [FieldError(field: "duration", message: "Duration must be 4 to 12.")])
+        let html = try views.render("pages/home", layout(["form": view.context, "tasks": [], "has_tasks": false]))
+        #expect(html.contains("Duration must be 4 to 12."))
+        #expect(html.contains("&lt;b&gt;bold&lt;/b&gt;</textarea>"))
+        #expect(html.contains("Please fix 1 problem(s)"))
+        #expect(html.contains("No tasks yet"))
+    }
+
+    @Test func historyRendersRowsAndPager() throws {
+        let html = try views.render("pages/tasks", layout(["tasks": [TaskViews.row(try task())], "has_tasks": true, "older_url": "/tasks?before=3"]))
+        #expect(html.contains("<tr data-task-id=\"1\">"))
+        #expect(html.contains("href=\"/tasks?before=3\""))
+        #expect(html.contains("9:16 · 720p · 6 s"))
+    }
+
+    @Test func taskPageShowsEveryParameter() throws {
+        let html = try views.render("pages/task", layout(["task": TaskViews.detail(try task(.failed))]))
+        for text in ["Task 1", "720×1280", "42", "Failed", "Content &lt;flagged&gt;", "$0.", "doubao-seedance-1-5-pro", "value=\"37\""] {
+            #expect(html.contains(text), "\(text)")
+        }
+    }
+
+    @Test func errorPageForEveryStatus() throws {
+        for code in [400, 403, 404, 405, 413, 422, 500, 503] {
+            let status = HTTPStatus(code)
+            let html = try views.render("pages/error", layout(["status": String(code), "reason": status.reason, "message": "m<", "hint": ErrorPages.hint(for: status)]))
+            #expect(html.contains("<span class=\"code\">\(code)</span> \(status.reason)"))
+            #expect(html.contains("m&lt;"))
+        }
+    }
+
+    @Test func unknownTemplateThrows() {
+        #expect(throws: Views.MissingTemplate.self) { try views.render("pages/nope", [:]) }
+    }
+
+    @Test func everyTemplateOptsIntoTheFastEscaper() throws {
+        let root = Fixtures.templatesDir
+        for case let path as String in FileManager.default.enumerator(atPath: root)! where path.hasSuffix(".mustache") {
+            let text = try String(contentsOfFile: root + "/" + path, encoding: .utf8)
+            #expect(text.hasPrefix("{{% CONTENT_TYPE: HTML }}"), "\(path)")
+            #expect(!text.contains("{{{"), "\(path) uses unescaped output")
+        }
+    }
+
+    @Test func brokenTemplateNamesFileAndLine() throws {
+        let dir = NSTemporaryDirectory() + "tpl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/pages", withIntermediateDirectories: true)
+        try "line one\nline two {{#open}}\n".write(toFile: dir + "/pages/bad.mustache", atomically: true, encoding: .utf8)
+        do {
+            _ = try Views.load(directory: dir)
+            Issue.record("expected a load error")
+        } catch let e as Views.LoadError {
+            #expect(e.file == "pages/bad.mustache")
+            #expect(e.line >= 2)
+        }
+    }
+}
