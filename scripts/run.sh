@@ -24,6 +24,12 @@ stop() {
 trap stop INT TERM EXIT
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$REELDESK_SIMULATED" = 1 ]; then
+    # No API key: the portal talks to the built-in simulator, which is started here.
+    "$bin" simulator &
+    pids+=($!)
+    for _ in $(seq 1 100); do [ -S "$REELDESK_SIM_SOCKET" ] && break; sleep 0.1; done
+fi
 "$bin" serve &
 pids+=($!)
 for _ in $(seq 1 100); do [ -S "$REELDESK_SOCKET" ] && break; sleep 0.1; done
@@ -32,7 +38,8 @@ for _ in $(seq 1 100); do [ -S "$REELDESK_SOCKET" ] && break; sleep 0.1; done
 nginx -p "$prefix" -c conf/nginx.conf -e stderr -g 'daemon off;' &
 pids+=($!)
 sleep 0.3
-kill -0 "${pids[1]}" 2>/dev/null || { echo "nginx did not start; see the messages above." >&2; exit 1; }
+kill -0 "${pids[-1]}" 2>/dev/null || { echo "nginx did not start; see the messages above." >&2; exit 1; }
 
+[ "$REELDESK_SIMULATED" = 1 ] && echo "No REELDESK_API_KEY set: using the built-in upstream simulator (videos are synthetic)."
 echo "Reeldesk is up at http://$REELDESK_HOST:$REELDESK_PORT/  (Ctrl-C stops it)"
 wait -n "${pids[@]}" || true

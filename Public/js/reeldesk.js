@@ -42,6 +42,48 @@
       err.textContent = t.error_message || "";
       err.hidden = !t.error_message;
     }
+    var line = root.querySelector('[data-field="progress-line"]');
+    if (line) line.hidden = t.is_terminal;
+    var elapsed = root.querySelector('[data-field="elapsed"]');
+    if (elapsed && t.submitted_at) elapsed.setAttribute("data-submitted-at", String(Math.floor(t.submitted_at)));
+    var estimate = root.querySelector('[data-field="estimate"]');
+    if (estimate && t.estimated_seconds) estimate.textContent = "about " + formatDuration(t.estimated_seconds);
+    var slot = root.querySelector('[data-field="player-slot"]');
+    if (slot && t.video_url && !slot.querySelector("video")) showPlayer(slot, t);
+  }
+
+  function showPlayer(slot, t) {
+    var video = document.createElement("video");
+    video.controls = true;
+    video.preload = "metadata";
+    video.setAttribute("playsinline", "");
+    if (t.poster_url) video.poster = t.poster_url;
+    video.src = t.video_url;
+    slot.appendChild(video);
+    var meta = document.createElement("p");
+    meta.className = "video-meta";
+    var link = document.createElement("a");
+    link.href = t.download_url;
+    link.setAttribute("download", "");
+    link.textContent = "Download";
+    meta.appendChild(link);
+    slot.appendChild(meta);
+  }
+
+  function formatDuration(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    if (s < 60) return s + " s";
+    var rest = s % 60;
+    return Math.floor(s / 60) + " min " + (rest < 10 ? "0" : "") + rest + " s";
+  }
+
+  function tickElapsed() {
+    document.querySelectorAll('[data-field="elapsed"]').forEach(function (el) {
+      var line = el.closest('[data-field="progress-line"]');
+      var since = parseInt(el.getAttribute("data-submitted-at"), 10);
+      if (!since || (line && line.hidden)) return;
+      el.textContent = formatDuration(Date.now() / 1000 - since);
+    });
   }
 
   function newRow(t) {
@@ -92,5 +134,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     counter();
     connect();
+    setInterval(tickElapsed, 1000);
   });
 })();

@@ -10,7 +10,8 @@ import WebCore
 /// finish, close every event stream, return within `drainSeconds`.
 public final class FastCGIServer: Sendable {
     public let config: FastCGIConfig
-    public let hub: EventHub
+    /// The SSE hub; nil for a responder that never streams (the simulator).
+    public let hub: EventHub?
     private let socket: ListeningSocket
     private let makeResponder: @Sendable () -> any Responder
     private let logger: Logger
@@ -19,7 +20,7 @@ public final class FastCGIServer: Sendable {
     private let hubDone = Mutex<Bool>(false)
 
     /// Opens the socket (failing if a live instance owns it) and prepares the hub.
-    public init(config: FastCGIConfig, logger: Logger, hub: EventHub,
+    public init(config: FastCGIConfig, logger: Logger, hub: EventHub?,
                 makeResponder: @escaping @Sendable () -> any Responder) throws {
         self.config = config
         self.logger = logger
@@ -36,13 +37,16 @@ public final class FastCGIServer: Sendable {
 
     /// Starts the hub and the workers; returns at once.
     public func start() {
-        let hub = self.hub
-        let hubThread = Thread { [self] in
-            hub.run()
+        if let hub {
+            let hubThread = Thread { [self] in
+                hub.run()
+                hubDone.withLock { $0 = true }
+            }
+            hubThread.name = "sse-hub"
+            hubThread.start()
+        } else {
             hubDone.withLock { $0 = true }
         }
-        hubThread.name = "sse-hub"
-        hubThread.start()
         for i in 0..<config.workers {
             running.add(1, ordering: .relaxed)
             let t = Thread { [self] in
@@ -58,9 +62,9 @@ public final class FastCGIServer: Sendable {
 
     /// Stops accepting, waits for in-flight requests (bounded), closes streams, removes the socket.
     public func shutdown() {
-        logger.info("shutting down", metadata: ["in_flight": "\(inFlight.load(ordering: .relaxed))", "streams": "\(hub.streamCount)"])
+        logger.info("shutting down", metadata: ["in_flight": "\(inFlight.load(ordering: .relaxed))", "streams": "\(hub?.streamCount ?? 0)"])
         socket.shutdownAccepting()
-        hub.stop()
+        hub?.stop()
         let deadline = monotonicNow() + config.drainSeconds
         while monotonicNow() < deadline && (running.load(ordering: .relaxed) > 0 || !hubDone.withLock({ $0 })) {
             usleep(10_000)
@@ -122,7 +126,7 @@ public final class FastCGIServer: Sendable {
 
     private func openStream(_ req: UnsafeMutablePointer<FCGX_Request>, out: UnsafeMutablePointer<FCGX_Stream>, request: Request,
                             response: Response, subscription: EventStreamRequest, started: Double) -> Bool {
-        guard hub.reserve() else {
+        guard let hub, hub.reserve() else {
             let busy = responder503(request)
             ResponseWriter.write(busy, bytes: busy.bodyBytes, headOnly: false, to: out)
             logAccess(method: "GET", path: request.path, status: 503, started: started, requestID: request.requestID)

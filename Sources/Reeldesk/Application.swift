@@ -9,6 +9,7 @@ import SQLite
 public final class Application: Sendable {
     public let context: AppContext
     public let server: FastCGIServer
+    public let poller: Poller
 
     /// Prepares the data dir, migrates the database, loads templates and opens the socket.
     /// Throws (with a message naming the file or setting) instead of starting half-configured.
@@ -22,18 +23,25 @@ public final class Application: Sendable {
                                  maxStreams: config.maxStreams)
         let path = config.databasePath
         let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }
-        let context = AppContext(config: config, views: views, hub: hub, logger: logger)
+        let limiter = RateLimiter(perSecond: config.polling.requestsPerSecond, burst: max(1, config.polling.requestsPerSecond))
+        let client = UpstreamClient(baseURL: config.effectiveUpstreamURL, apiKey: config.effectiveAPIKey, limiter: limiter,
+                                    timeoutMs: Int(config.polling.timeoutSeconds * 1000), logger: logger)
+        let poller = Poller(config: config, client: client, hub: hub, logger: logger)
+        let context = AppContext(config: config, views: views, hub: hub, poller: poller, logger: logger)
         self.context = context
+        self.poller = poller
         self.server = try FastCGIServer(config: fcgi, logger: logger, hub: hub) { App(context: context) }
     }
 
-    /// Starts the hub and the workers.
+    /// Starts the hub and the workers, then the poller.
     public func start() {
         server.start()
+        poller.start()
     }
 
-    /// Drains requests and streams; returns within the drain deadline.
+    /// Stops the poller, then drains requests and streams; returns within about 5 s.
     public func shutdown() {
+        poller.stop(waitingUpTo: 1)
         server.shutdown()
     }
 

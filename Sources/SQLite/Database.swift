@@ -77,8 +77,6 @@ public final class Database {
 
     /// `PRAGMA user_version`, the applied migration number.
     public func userVersion() throws -> Int {
-        let s = try prepare("PRAGMA user_version")
-        guard let row = try s.step() else { return 0 }
-        return Int(row.int(0))
+        Int(try prepare("PRAGMA user_version").first { $0.int(0) } ?? 0)
     }
 }

@@ -72,6 +72,7 @@ public final class Statement {
     }
 
     /// Advances one row; nil when done. The returned `Row` is valid until the next step.
+    /// Prefer `first`, `map` or `run`, which reset the statement afterwards.
     public func step() throws -> Row? {
         let rc = sqlite3_step(handle)
         switch rc {
@@ -84,13 +85,25 @@ public final class Statement {
         }
     }
 
+    // `run`, `first` and `map` reset the statement when done: a statement left mid-iteration
+    // keeps its read transaction open, and in WAL mode that pins the connection to an old
+    // snapshot (new rows from other connections stay invisible) and blocks checkpoints.
+
     /// Steps to the end, for statements that return no rows.
     public func run() throws {
+        defer { sqlite3_reset(handle) }
         while try step() != nil {}
+    }
+
+    /// The first row through `transform`, or nil when there is none.
+    public func first<T>(_ transform: (Row) throws -> T) throws -> T? {
+        defer { sqlite3_reset(handle) }
+        return try step().map(transform)
     }
 
     /// Maps every row through `transform`.
     public func map<T>(_ transform: (Row) throws -> T) throws -> [T] {
+        defer { sqlite3_reset(handle) }
         var out: [T] = []
         while let row = try step() { out.append(try transform(row)) }
         return out

@@ -54,7 +54,7 @@ import WebCore
     }
 
     @Test func taskPageShowsEveryParameter() throws {
-        let html = try views.render("pages/task", layout(["task": TaskViews.detail(try task(.failed))]))
+        let html = try views.render("pages/task", layout(["task": TaskViews.detail(try task(.failed), now: 0)]))
         for text in ["Task 1", "720×1280", "42", "Failed", "Content &lt;flagged&gt;", "$0.", "doubao-seedance-1-5-pro", "value=\"37\""] {
             #expect(html.contains(text), "\(text)")
         }

@@ -58,6 +58,18 @@ import Testing
         #expect(throws: SQLiteError.self) { try Migrator(steps: ["CREATE TABLE a (x)"]).migrate(db) }
     }
 
+    @Test func readsAlwaysSeeOtherConnectionsCommits() throws {
+        // A statement left mid-iteration would pin db1 to an old WAL snapshot.
+        let path = NSTemporaryDirectory() + "sqlite-snap-\(UUID().uuidString).db"
+        let db1 = try Database(path: path), db2 = try Database(path: path)
+        try db1.execute("CREATE TABLE t (v INTEGER)")
+        _ = try db1.userVersion()
+        _ = try db1.prepare("SELECT COUNT(*) FROM t").first { $0.int(0) }
+        try db2.prepare("INSERT INTO t VALUES (1)").run()
+        #expect(try db1.prepare("SELECT COUNT(*) FROM t").first { $0.int(0) } == 1)
+        #expect(try db1.prepare("SELECT v FROM t").map { $0.int(0) } == [1])
+    }
+
     @Test func badSQLNamesTheStatement() throws {
         let db = try tempDB()
         do {

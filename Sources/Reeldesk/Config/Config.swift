@@ -18,6 +18,12 @@ public struct Config: Sendable {
     public var templatesDir: String
     public var simulatorPort: Int
     public var simulatorSeconds: Double
+    /// The key the simulator accepts, and the one the portal sends when no API key is set.
+    public var simulatorKey: String
+    public var simulatorExpirySeconds: Double
+    /// Fault rates for the simulator, e.g. `429=0.3,500=0.2,slow=0.1,malformed=0.1`.
+    public var simulatorFaults: String
+    public var polling: PollingSettings
 
     /// True when no API key is configured and the portal talks to the simulator.
     public var isSimulated: Bool { apiKey == nil }
@@ -29,6 +35,22 @@ public struct Config: Sendable {
 
     /// The upstream base URL actually used: the simulator's when no key is set.
     public var effectiveUpstreamURL: String { isSimulated ? "http://127.0.0.1:\(simulatorPort)" : upstreamURL }
+    /// The key actually sent upstream: the real one, or the simulator's.
+    public var effectiveAPIKey: String { apiKey ?? simulatorKey }
+    public var simulatorDir: String { dataDir + "/simulator" }
+    public var simulatorSocketPath: String { simulatorDir + "/simulator.sock" }
+}
+
+/// How the poller paces its work (CONTRACT.md §3). Tests shorten these.
+public struct PollingSettings: Sendable {
+    public var firstPollSeconds: Double
+    public var minIntervalSeconds: Double
+    public var maxIntervalSeconds: Double
+    public var stallSeconds: Double
+    public var backoffCapSeconds: Double
+    public var requestsPerSecond: Double
+    public var timeoutSeconds: Double
+    public var maxVideoBytes: Int64
 }
 
 /// A configuration problem, naming the variable and why it is wrong.
@@ -55,11 +77,29 @@ extension Config {
         let templates = reader.path("REELDESK_TEMPLATES_DIR", default: "./templates")
         let simPort = reader.integer("REELDESK_SIM_PORT", default: port + 1 <= 65535 ? port + 1 : 8081, range: 1...65535)
         let simSeconds = reader.number("REELDESK_SIM_SECONDS", default: 30, range: 0.1...3600)
+        let simKey = reader.string("REELDESK_SIM_KEY", default: "reeldesk-simulator")
+        let simExpiry = reader.number("REELDESK_SIM_EXPIRY_SECONDS", default: 86_400, range: 1...(86_400 * 30))
+        let simFaults = reader.string("REELDESK_SIM_FAULTS", default: "")
+        let pollFirst = reader.number("REELDESK_POLL_FIRST_SECONDS", default: 5, range: 0.1...600)
+        let pollMin = reader.number("REELDESK_POLL_MIN_SECONDS", default: 5, range: 0.1...600)
+        let pollMax = reader.number("REELDESK_POLL_MAX_SECONDS", default: 15, range: 0.1...3600)
+        let stall = reader.number("REELDESK_STALL_MINUTES", default: 20, range: 0.05...1440)
+        let backoffCap = reader.number("REELDESK_BACKOFF_CAP_SECONDS", default: 300, range: 0.5...3600)
+        let rps = reader.number("REELDESK_UPSTREAM_RPS", default: 5, range: 0.1...100)
+        let timeout = reader.number("REELDESK_UPSTREAM_TIMEOUT_SECONDS", default: 30, range: 0.5...600)
+        let maxVideoMB = reader.integer("REELDESK_MAX_VIDEO_MB", default: 500, range: 1...10_000)
+        if pollMin > pollMax {
+            reader.errors.append(ConfigError(variable: "REELDESK_POLL_MIN_SECONDS", reason: "must not exceed REELDESK_POLL_MAX_SECONDS"))
+        }
         if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
         return Config(host: host, port: port, dataDir: dataDir, workers: workers, apiKey: apiKey,
                       upstreamURL: upstream.trimmingSuffix("/"), publicURL: publicURL.trimmingSuffix("/"),
                       logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, templatesDir: templates,
-                      simulatorPort: simPort, simulatorSeconds: simSeconds)
+                      simulatorPort: simPort, simulatorSeconds: simSeconds, simulatorKey: simKey,
+                      simulatorExpirySeconds: simExpiry, simulatorFaults: simFaults,
+                      polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,
+                                               stallSeconds: stall * 60, backoffCapSeconds: backoffCap, requestsPerSecond: rps,
+                                               timeoutSeconds: timeout, maxVideoBytes: Int64(maxVideoMB) << 20))
     }
 
     /// The settings as `NAME=value` lines for scripts (secrets left out).
@@ -68,7 +108,7 @@ extension Config {
             "REELDESK_HOST=\(host)", "REELDESK_PORT=\(port)", "REELDESK_DATA_DIR=\(dataDir)",
             "REELDESK_SOCKET=\(socketPath)", "REELDESK_MAX_BODY_MB=\(maxBodyBytes >> 20)",
             "REELDESK_PUBLIC_URL=\(publicURL)", "REELDESK_SIMULATED=\(isSimulated ? 1 : 0)",
-            "REELDESK_SIM_PORT=\(simulatorPort)",
+            "REELDESK_SIM_PORT=\(simulatorPort)", "REELDESK_SIM_SOCKET=\(simulatorSocketPath)",
         ].joined(separator: "\n")
     }
 }

@@ -7,11 +7,7 @@ struct HealthHandler {
     let context: AppContext
 
     func check(database: Database?) -> Response {
-        var dbOK = false
-        if let database, let s = try? database.prepare("SELECT 1"), (try? s.step()) != nil {
-            dbOK = true
-            s.reset()
-        }
+        let dbOK = (try? database?.prepare("SELECT 1").first { $0.int(0) == 1 }) == true
         let json = #"{"status":"\#(dbOK ? "ok" : "degraded")","database":"\#(dbOK ? "ok" : "unreachable")","version":"\#(ReeldeskVersion.current)","streams":\#(context.hub.streamCount)}"#
         var response = Response.json(Array(json.utf8), status: dbOK ? .ok : .serviceUnavailable)
         response.headers.set("Cache-Control", "no-store")

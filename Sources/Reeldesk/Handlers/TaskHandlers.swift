@@ -6,15 +6,56 @@ struct TaskHandlers {
     let context: AppContext
     let store: TaskStore
     let events: EventLog
+    let pages: PageRenderer
 
     static let pageSize = 50
     static let recentCount = 10
 
-    private var pages: PageRenderer { PageRenderer(context: context) }
-
-    /// GET /: the form with defaults, and the latest tasks below it.
+    /// GET /: the form with defaults, and the latest tasks below it. `?remix=ID` prefills every
+    /// parameter of task ID; `?seed_from=ID` prefills only its seed.
     func home(_ request: Request) throws -> Response {
-        try renderHome(request, form: .defaults, status: .ok)
+        let q = request.queryItems
+        var form = NewTaskFormView.defaults
+        if let id = q["remix"].flatMap({ Int64($0) }), let t = try store.find(id) {
+            form = NewTaskFormView(remixing: t.parameters)
+        } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try store.find(id), let seed = t.parameters.seed {
+            form.values["seed"] = String(seed)
+        }
+        return try renderHome(request, form: form, status: .ok)
+    }
+
+    /// POST /tasks/{id}/regenerate: the same parameters as a new task (lineage kept).
+    func regenerate(_ request: Request, id: Int64) throws -> Response {
+        try requireToken(request)
+        guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        let copy = try store.create(NewTask(parameters: t.parameters, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile), parent: id)
+        announce()
+        return .redirect(to: "/tasks/\(copy.id)")
+    }
+
+    /// POST /tasks/{id}/retry: a failed, timed-out or expired task goes back in the queue.
+    func retry(_ request: Request, id: Int64) throws -> Response {
+        try requireToken(request)
+        guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        guard [.failed, .timedOut, .expired].contains(t.status) else {
+            throw HTTPError(HTTPStatus(409), "Task \(id) is \(t.status.label.lowercased()); only failed, timed-out or expired tasks can be retried.")
+        }
+        _ = try store.retry(id)
+        announce()
+        return .redirect(to: "/tasks/\(id)")
+    }
+
+    private func requireToken(_ request: Request) throws {
+        let form = try FormBody.decode(request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        guard CSRF.verify(request: request, form: form) else {
+            throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
+        }
+    }
+
+    /// Tells the SSE hub and the poller that something changed.
+    private func announce() {
+        context.hub.notify()
+        context.poller?.wake()
     }
 
     /// POST /tasks: validate; 422 with the form as sent, or store and 303 to the task.
@@ -29,7 +70,7 @@ struct TaskHandlers {
             return try renderHome(request, form: NewTaskFormView(submitted: form, errors: errors.errors), status: .unprocessableContent)
         case .success(let input):
             let task = try store(input)
-            context.hub.notify()
+            announce()
             context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(task.id)"])
             return .redirect(to: "/tasks/\(task.id)")
         }
@@ -71,14 +112,18 @@ struct TaskHandlers {
     func show(_ request: Request, id: Int64) throws -> Response {
         let latest = try events.latestEventID()
         guard let task = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-        return try pages.render("pages/task", title: "Task \(id)", ["task": TaskViews.detail(task)], request: request, lastEventID: latest)
+        return try pages.render("pages/task", title: "Task \(id)", ["task": TaskViews.detail(task, now: Date().timeIntervalSince1970)],
+                                request: request, lastEventID: latest)
     }
 
     private func renderHome(_ request: Request, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
         let latest = try events.latestEventID()
         let recent = try store.list(limit: Self.recentCount)
+        var formContext = form.context
+        formContext["uploads_private"] = !PublicAddress.isPublic(context.config.publicURL)
+        formContext["public_url"] = context.config.publicURL
         let page: [String: Any] = [
-            "form": form.context,
+            "form": formContext,
             "tasks": recent.map(TaskViews.row),
             "has_tasks": !recent.isEmpty,
         ]

@@ -14,8 +14,6 @@ public struct EventLog: EventFeed {
     }
 
     public func latestEventID() throws -> Int64 {
-        let s = try db.prepare("SELECT COALESCE(MAX(id), 0) FROM events")
-        defer { s.reset() }
-        return try s.step()?.int(0) ?? 0
+        try db.prepare("SELECT COALESCE(MAX(id), 0) FROM events").first { $0.int(0) } ?? 0
     }
 }

@@ -44,6 +44,33 @@ public enum Schema {
             created_at REAL NOT NULL
         );
         """,
+        // 2: what the poller and the archive need; the poller lease; banners for everyone.
+        """
+        ALTER TABLE tasks ADD COLUMN next_check_at REAL;
+        ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tasks ADD COLUMN last_progress_at REAL;
+        ALTER TABLE tasks ADD COLUMN upstream_video_url TEXT;
+        ALTER TABLE tasks ADD COLUMN upstream_expires_at REAL;
+        ALTER TABLE tasks ADD COLUMN video_file TEXT;
+        ALTER TABLE tasks ADD COLUMN poster_file TEXT;
+        ALTER TABLE tasks ADD COLUMN video_width INTEGER;
+        ALTER TABLE tasks ADD COLUMN video_height INTEGER;
+        ALTER TABLE tasks ADD COLUMN video_seconds REAL;
+        ALTER TABLE tasks ADD COLUMN video_fps REAL;
+        ALTER TABLE tasks ADD COLUMN video_has_audio INTEGER;
+        ALTER TABLE tasks ADD COLUMN video_bytes INTEGER;
+        CREATE INDEX tasks_due ON tasks(next_check_at) WHERE status IN ('queued','submitted','processing','downloading');
+        CREATE TABLE leases (
+            name       TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE TABLE alerts (
+            kind       TEXT PRIMARY KEY,          -- 'auth' or 'balance'
+            message    TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -16,12 +16,24 @@ public struct TaskRecord: Sendable, Equatable {
     public var createdAt: Double
     public var updatedAt: Double
     public var version: Int64
+    public var submittedAt: Double?
+    public var completedAt: Double?
+    public var estimatedSeconds: Int?
+    public var attempts: Int
+    public var lastProgressAt: Double?
+    public var upstreamVideoURL: String?
+    public var upstreamExpiresAt: Double?
+    public var video: ArchivedVideo?
+    /// When the poller should next look at this task (nil: as soon as possible).
+    public var nextCheckAt: Double?
 
     /// The columns read by `init(row:)`, in order.
     static let columns = """
         id, prompt, model, duration, aspect_ratio, resolution, seed, audio, camera_fixed,
         first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, progress,
-        error_message, idempotency_key, upstream_task_id, estimated_cost_usd, created_at, updated_at, version
+        error_message, idempotency_key, upstream_task_id, estimated_cost_usd, created_at, updated_at, version,
+        submitted_at, completed_at, estimated_seconds, attempts, last_progress_at, upstream_video_url, upstream_expires_at,
+        video_file, poster_file, video_width, video_height, video_seconds, video_fps, video_has_audio, video_bytes, next_check_at
         """
 
     init(row: Row) {
@@ -43,7 +55,32 @@ public struct TaskRecord: Sendable, Equatable {
         createdAt = row.double(19)
         updatedAt = row.double(20)
         version = row.int(21)
+        submittedAt = row.isNull(22) ? nil : row.double(22)
+        completedAt = row.isNull(23) ? nil : row.double(23)
+        estimatedSeconds = row.optionalInt(24).map { Int($0) }
+        attempts = Int(row.int(25))
+        lastProgressAt = row.isNull(26) ? nil : row.double(26)
+        upstreamVideoURL = row.optionalText(27)
+        upstreamExpiresAt = row.isNull(28) ? nil : row.double(28)
+        if let file = row.optionalText(29) {
+            video = ArchivedVideo(file: file, poster: row.optionalText(30), width: Int(row.int(31)), height: Int(row.int(32)),
+                                  seconds: row.double(33), fps: row.double(34), hasAudio: row.bool(35), bytes: row.int(36))
+        }
+        nextCheckAt = row.isNull(37) ? nil : row.double(37)
     }
+}
+
+/// An archived video file and what ffprobe found in it.
+public struct ArchivedVideo: Sendable, Equatable {
+    /// Relative to the media dir, e.g. `12/video.mp4`.
+    public var file: String
+    public var poster: String?
+    public var width: Int
+    public var height: Int
+    public var seconds: Double
+    public var fps: Double
+    public var hasAudio: Bool
+    public var bytes: Int64
 }
 
 /// What the browser gets in an SSE `data:` line about a task (JSON).
@@ -59,6 +96,12 @@ struct TaskEventPayload: Codable {
     let createdAt: Double
     let errorMessage: String?
     let url: String
+    let submittedAt: Double?
+    let estimatedSeconds: Int?
+    let videoUrl: String?
+    let posterUrl: String?
+    let downloadUrl: String?
+    let isTerminal: Bool
 
     init(_ t: TaskRecord) {
         id = t.id
@@ -72,6 +115,13 @@ struct TaskEventPayload: Codable {
         createdAt = t.createdAt
         errorMessage = t.errorMessage
         url = "/tasks/\(t.id)"
+        submittedAt = t.submittedAt
+        estimatedSeconds = t.estimatedSeconds
+        let archived = t.status == .completed && t.video != nil
+        videoUrl = archived ? "/tasks/\(t.id)/video" : nil
+        posterUrl = archived && t.video?.poster != nil ? "/tasks/\(t.id)/poster" : nil
+        downloadUrl = archived ? "/tasks/\(t.id)/video?download=1" : nil
+        isTerminal = t.status.isTerminal
     }
 
     var json: String {

@@ -45,9 +45,7 @@ public struct TaskStore {
 
     /// The task with `id`, or nil.
     public func find(_ id: Int64) throws -> TaskRecord? {
-        let s = try db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id = ?").bind(id)
-        defer { s.reset() }
-        return try s.step().map(TaskRecord.init(row:))
+        try db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id = ?").bind(id).first(TaskRecord.init(row:))
     }
 
     /// Newest first; `before` is a keyset cursor (an id), so deep pages stay fast.
@@ -58,9 +56,7 @@ public struct TaskStore {
 
     /// Whether a task newer than `id` exists (for a "newer" link).
     public func hasNewer(than id: Int64) throws -> Bool {
-        let s = try db.prepare("SELECT 1 FROM tasks WHERE id > ? LIMIT 1").bind(id)
-        defer { s.reset() }
-        return try s.step() != nil
+        try db.prepare("SELECT 1 FROM tasks WHERE id > ? LIMIT 1").bind(id).first { _ in true } ?? false
     }
 
     /// Appends an event about `task`; call inside the transaction that changed it.

@@ -27,6 +27,14 @@ enum Formatting {
         return "$\(cents / 100).\(c < 10 ? "0" : "")\(c)"
     }
 
+    /// `2 min 05 s`, `45 s`.
+    static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        if s < 60 { return "\(s) s" }
+        let rest = s % 60
+        return "\(s / 60) min \(rest < 10 ? "0" : "")\(rest) s"
+    }
+
     /// The first `n` characters of `s`, with an ellipsis when cut.
     static func excerpt(_ s: String, _ n: Int) -> String {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"

@@ -19,6 +19,18 @@ struct NewTaskFormView {
         self.errors = errors
     }
 
+    /// Every parameter of an earlier task, for "remix". Uploaded frames cannot be carried over
+    /// in a file input, so only typed frame URLs are.
+    init(remixing p: VideoParameters) {
+        values = [
+            "prompt": p.prompt, "model": p.model, "duration": String(p.duration), "aspect_ratio": p.aspectRatio.rawValue,
+            "resolution": p.resolution.rawValue, "seed": p.seed.map { String($0) } ?? "",
+            "first_frame_url": p.firstFrameURL ?? "", "last_frame_url": p.lastFrameURL ?? "",
+        ]
+        if p.audio { checked.insert("audio") }
+        if p.cameraFixed { checked.insert("camerafixed") }
+    }
+
     init(values: [String: String] = [:], checked: Set<String> = [], errors: [FieldError] = []) {
         self.values = values
         self.checked = checked

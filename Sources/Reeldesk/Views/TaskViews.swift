@@ -1,3 +1,5 @@
+import Foundation
+
 /// View models for tasks: plain string dictionaries (fast for swift-mustache, no reflection).
 enum TaskViews {
     /// One row of the history table.
@@ -22,7 +24,7 @@ enum TaskViews {
     }
 
     /// Everything on the task page.
-    static func detail(_ t: TaskRecord) -> [String: Any] {
+    static func detail(_ t: TaskRecord, now: Double) -> [String: Any] {
         let p = t.parameters
         var d = row(t)
         let (w, h) = p.resolution.pixels(for: p.aspectRatio)
@@ -38,6 +40,22 @@ enum TaskViews {
         d["has_error"] = t.errorMessage != nil
         d["upstream_task_id"] = t.upstreamTaskID ?? "—"
         d["updated"] = Formatting.utc(t.updatedAt)
+        d["submitted_at"] = t.submittedAt.map { String(Int($0)) } ?? ""
+        d["elapsed"] = t.submittedAt.map { Formatting.duration((t.completedAt ?? now) - $0) } ?? "not started"
+        d["estimate"] = t.estimatedSeconds.map { "about " + Formatting.duration(Double($0)) } ?? "unknown"
+        d["estimated_seconds"] = t.estimatedSeconds.map { String($0) } ?? ""
+        d["can_retry"] = [.failed, .timedOut, .expired].contains(t.status)
+        d["remix_url"] = "/?remix=\(t.id)"
+        if let seed = p.seed { d["seed_url"] = "/?seed_from=\(t.id)"; d["seed_value"] = String(seed) }
+        if t.status == .completed, let v = t.video {
+            d["video"] = [
+                "url": "/tasks/\(t.id)/video", "download_url": "/tasks/\(t.id)/video?download=1",
+                "poster_url": v.poster != nil ? "/tasks/\(t.id)/poster" : "",
+                "width": String(v.width), "height": String(v.height), "seconds": String(format: "%.1f", v.seconds),
+                "fps": String(format: "%g", v.fps), "audio": v.hasAudio ? "with audio" : "silent",
+                "megabytes": String(format: "%.1f", Double(v.bytes) / 1_048_576),
+            ] as [String: Any]
+        }
         return d
     }
 

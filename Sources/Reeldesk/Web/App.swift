@@ -52,12 +52,21 @@ public final class App: Responder {
         case .taskList: return try tasks().list(request)
         case .createTask: return try tasks().create(request)
         case .task(let id): return try tasks().show(request, id: id)
+        case .taskVideo(let id): return try media().video(request, id: id)
+        case .taskPoster(let id): return try media().poster(request, id: id)
+        case .regenerate(let id): return try tasks().regenerate(request, id: id)
+        case .retry(let id): return try tasks().retry(request, id: id)
         case .events: return try EventsHandler(context: context, events: EventLog(db: database())).stream(request)
         case .health: return HealthHandler(context: context).check(database: try? database())
         }
     }
 
     private func tasks() throws -> TaskHandlers {
-        TaskHandlers(context: context, store: TaskStore(db: try database()), events: EventLog(db: try database()))
+        let db = try database()
+        return TaskHandlers(context: context, store: TaskStore(db: db), events: EventLog(db: db), pages: PageRenderer(context: context, db: db))
+    }
+
+    private func media() throws -> MediaHandlers {
+        MediaHandlers(store: TaskStore(db: try database()))
     }
 }

@@ -1,9 +1,12 @@
+import SQLite
 import WebCore
 
 /// Renders a page template inside the layout with what every page needs: the CSRF token (and
 /// its cookie when new), the simulator badge, and the security headers.
 struct PageRenderer {
     let context: AppContext
+    /// For the banners everyone sees (bad key, no balance); nil on error pages.
+    var db: Database? = nil
 
     /// Content-Security-Policy: our own scripts and styles only; images may come from anywhere
     /// (frame URLs are typed by people); no framing.
@@ -20,6 +23,7 @@ struct PageRenderer {
         d["simulated"] = context.config.isSimulated
         d["request_id"] = request.requestID
         d["last_event_id"] = lastEventID.map { String($0) } ?? ""
+        if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
         var response = Response.html(try context.views.render(template, d), status: status)
         if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(token, secure: context.config.publicURL.hasPrefix("https:"))) }
         Self.addSecurityHeaders(&response.headers)

@@ -6,6 +6,13 @@ public enum Route: Equatable, Sendable {
     case taskList
     case createTask
     case task(id: Int64)
+    /// The archived video (`?download=1` saves it under a readable name).
+    case taskVideo(id: Int64)
+    case taskPoster(id: Int64)
+    /// A new task with the same parameters.
+    case regenerate(id: Int64)
+    /// Resubmit a failed, timed-out or expired task.
+    case retry(id: Int64)
     case events
     case health
 }
@@ -35,6 +42,15 @@ public enum Router {
         case 2 where segments[0] == "tasks":
             guard let id = parseID(segments[1]) else { return .notFound }
             return pick(m, [.get: .task(id: id)])
+        case 3 where segments[0] == "tasks":
+            guard let id = parseID(segments[1]) else { return .notFound }
+            switch segments[2] {
+            case "video": return pick(m, [.get: .taskVideo(id: id)])
+            case "poster": return pick(m, [.get: .taskPoster(id: id)])
+            case "regenerate": return pick(m, [.post: .regenerate(id: id)])
+            case "retry": return pick(m, [.post: .retry(id: id)])
+            default: return .notFound
+            }
         default:
             return .notFound
         }

@@ -1,0 +1,64 @@
+import Foundation
+import WebCore
+
+/// Archived media: the responder checks the task, then hands the file to nginx with
+/// `X-Accel-Redirect` (sendfile, Range requests for seeking).
+struct MediaHandlers {
+    let store: TaskStore
+
+    /// GET /tasks/{id}/video; `?download=1` adds a Content-Disposition with a readable name.
+    func video(_ request: Request, id: Int64) throws -> Response {
+        guard let t = try store.find(id), t.status == .completed, let video = t.video else {
+            throw HTTPError(.notFound, "Task \(id) has no archived video.")
+        }
+        var r = accel("/media/" + video.file, type: "video/mp4")
+        if request.queryItems["download"] == "1" {
+            r.headers.set("Content-Disposition", "attachment; filename=\"\(Self.downloadName(t))\"")
+        }
+        return r
+    }
+
+    /// GET /tasks/{id}/poster.
+    func poster(_ request: Request, id: Int64) throws -> Response {
+        guard let t = try store.find(id), let poster = t.video?.poster else {
+            throw HTTPError(.notFound, "Task \(id) has no poster.")
+        }
+        return accel("/media/" + poster, type: "image/jpeg")
+    }
+
+    private func accel(_ path: String, type: String) -> Response {
+        var h = HTTPHeaders()
+        h.add("X-Accel-Redirect", path)
+        h.add("Content-Type", type)
+        h.add("Cache-Control", "private, max-age=86400")
+        return Response(status: .ok, headers: h)
+    }
+
+    /// `reeldesk-12-a-red-fox-running.mp4`: id plus the prompt's first words, ASCII only.
+    static func downloadName(_ t: TaskRecord) -> String {
+        var slug = ""
+        for scalar in t.parameters.prompt.lowercased().unicodeScalars {
+            if slug.count >= 40 { break }
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) { slug.unicodeScalars.append(scalar) }
+            else if !slug.hasSuffix("-") && !slug.isEmpty { slug += "-" }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return "reeldesk-\(t.id)" + (slug.isEmpty ? "" : "-" + slug) + ".mp4"
+    }
+}
+
+/// Whether a URL's host can be reached from the internet (so the upstream can fetch uploads).
+enum PublicAddress {
+    static func isPublic(_ url: String) -> Bool {
+        guard let host = URL(string: url)?.host?.lowercased() else { return false }
+        if host == "localhost" || host.hasSuffix(".local") || host.hasSuffix(".internal") || host == "::1" || host == "[::1]" { return false }
+        let octets = host.split(separator: ".").compactMap { Int($0) }
+        guard octets.count == 4 else { return host.contains(".") }
+        switch (octets[0], octets[1]) {
+        case (127, _), (10, _), (0, _), (169, 254), (192, 168): return false
+        case (172, 16...31): return false
+        case (100, 64...127): return false
+        default: return true
+        }
+    }
+}

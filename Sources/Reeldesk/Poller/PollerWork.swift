@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import SQLite
+
+/// One task's next step, by status: submit (queued), poll (submitted/processing), archive
+/// (downloading). Each returns true when it changed something the browser should hear about.
+struct PollerWork {
+    let config: Config
+    let client: UpstreamClient
+    let store: TaskStore
+    let system: SystemState
+    let logger: Logger
+
+    var polling: PollingSettings { config.polling }
+
+    func handle(_ t: TaskRecord) -> Bool {
+        do {
+            switch t.status {
+            case .queued: return try submit(t)
+            case .submitted, .processing: return try poll(t)
+            case .downloading: return try archive(t)
+            default: return false
+            }
+        } catch {
+            logger.error("task step failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// The idempotency key was committed with the row, so a resubmit after a crash reuses it.
+    func submit(_ t: TaskRecord) throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        do {
+            let id = try client.submit(resolvedParameters(t), idempotencyKey: t.idempotencyKey)
+            try store.update(t.id) {
+                $0.status = .submitted
+                $0.upstreamTaskID = id
+                $0.submittedAt = now
+                $0.lastProgressAt = now
+                $0.attempts = 0
+                $0.errorMessage = nil
+                $0.nextCheckAt = now + polling.firstPollSeconds
+            }
+            try system.clearAlerts()
+            logger.info("task submitted", metadata: ["task": "\(t.id)", "upstream": "\(id)"])
+            return true
+        } catch let e as UpstreamError {
+            return try fail(t, e)
+        }
+    }
+
+    func poll(_ t: TaskRecord) throws -> Bool {
+        guard let upstreamID = t.upstreamTaskID else { return try fail(t, .notFound("no upstream task id recorded")) }
+        let now = Date().timeIntervalSince1970
+        let s: UpstreamStatus
+        do {
+            s = try client.status(taskID: upstreamID)
+        } catch {
+            return try fail(t, error)
+        }
+        try system.clearAlerts()
+        let updated = try store.update(t.id) { r in
+            r.attempts = 0
+            r.estimatedSeconds = s.estimatedSeconds ?? r.estimatedSeconds
+            apply(s, to: &r, now: now)
+        }
+        if updated?.status == .downloading, let updated { _ = try archive(updated) }
+        return true
+    }
+
+    /// Maps an upstream status onto the task row.
+    func apply(_ s: UpstreamStatus, to r: inout TaskRecord, now: Double) {
+        let previous = (r.status, r.progress)
+        switch s.state {
+        case .completed:
+            guard let url = s.videoURLs.first else {
+                r.status = .failed
+                r.errorMessage = "The upstream finished without a video URL."
+                return
+            }
+            r.status = .downloading
+            r.progress = 100
+            r.upstreamVideoURL = url
+            r.upstreamExpiresAt = s.expiresAt ?? now + 86_400
+            r.nextCheckAt = now
+            return
+        case .failed:
+            r.status = .failed
+            r.errorMessage = UpstreamClient.redact(s.errorMessage ?? "The upstream could not generate this video.")
+            r.nextCheckAt = nil
+            return
+        case .cancelled, .expired:
+            r.status = s.state == .cancelled ? .cancelled : .expired
+            r.errorMessage = "The upstream reports the task as \(s.state == .cancelled ? "cancelled" : "expired")."
+            return
+        case .processing:
+            r.status = .processing
+        case .pending, .other:
+            r.status = .submitted
+        }
+        if let p = s.progress { r.progress = max(r.progress, min(99, p)) }
+        if (r.status, r.progress) != previous { r.lastProgressAt = now }
+        if now - (r.lastProgressAt ?? r.submittedAt ?? now) > polling.stallSeconds {
+            r.status = .timedOut
+            r.errorMessage = "No progress for \(Int(polling.stallSeconds / 60)) minutes; Reeldesk stopped waiting. Retry to submit it again."
+            r.nextCheckAt = nil
+            return
+        }
+        r.nextCheckAt = now + Double.random(in: polling.minIntervalSeconds...polling.maxIntervalSeconds)
+    }
+
+    /// Classified failures: retry what may pass later, stop on what cannot.
+    func fail(_ t: TaskRecord, _ e: UpstreamError) throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        logger.warning("upstream call failed", metadata: ["task": "\(t.id)", "error": "\(e)"])
+        switch e {
+        case .rateLimited(let after):
+            try store.update(t.id) {
+                $0.attempts += 1
+                $0.nextCheckAt = now + max(after ?? 0, Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
+            }
+            return false
+        case .transient:
+            try store.update(t.id) {
+                $0.attempts += 1
+                $0.nextCheckAt = now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds)
+            }
+            return false
+        case .authentication:
+            try system.setAlert("auth", message: "The upstream rejected Reeldesk's API key (401). New tasks fail until the key is fixed.")
+        case .balance:
+            try system.setAlert("balance", message: "The upstream account has no balance left (402). New tasks fail until it is topped up.")
+        case .invalidRequest, .forbidden, .notFound:
+            break
+        }
+        try store.update(t.id) {
+            $0.status = .failed
+            $0.errorMessage = e.description
+            $0.nextCheckAt = nil
+        }
+        return true
+    }
+
+    /// Uploaded frames are published under the public URL so the upstream can fetch them.
+    func resolvedParameters(_ t: TaskRecord) -> VideoParameters {
+        var p = t.parameters
+        if let file = t.firstFrameFile { p.firstFrameURL = config.publicURL + "/uploads/" + file }
+        if let file = t.lastFrameFile { p.lastFrameURL = config.publicURL + "/uploads/" + file }
+        return p
+    }
+}

@@ -1,0 +1,70 @@
+import FastCGI
+import Foundation
+import Logging
+import Synchronization
+
+/// `reeldesk simulator`: the upstream's two endpoints on loopback (a FastCGI socket behind the
+/// same nginx, on its own port), plus a renderer thread that turns ripe tasks into MP4s.
+public final class SimulatorApp: Sendable {
+    let context: SimulatorContext
+    let server: FastCGIServer
+    private let stopping = Mutex<Bool>(false)
+
+    public init(config: Config, logger: Logger) throws {
+        guard let rates = SimulatorFaults.Rates.parse(config.simulatorFaults) else {
+            throw ConfigError(variable: "REELDESK_SIM_FAULTS", reason: "expected name=rate pairs like 429=0.3,500=0.2,slow=0.1,malformed=0.1")
+        }
+        let context = SimulatorContext(config: config, faults: SimulatorFaults(rates: rates), logger: logger)
+        try FileManager.default.createDirectory(atPath: context.filesDir, withIntermediateDirectories: true)
+        _ = try SimulatorStore(path: context.databasePath)  // migrate before threads start
+        self.context = context
+        let fcgi = FastCGIConfig(socketPath: config.simulatorSocketPath, workers: 16, maxBodyBytes: 1 << 20)
+        self.server = try FastCGIServer(config: fcgi, logger: logger, hub: nil) { SimulatedUpstream(context: context) }
+    }
+
+    public func start() {
+        server.start()
+        let t = Thread { [self] in renderLoop() }
+        t.name = "sim-render"
+        t.start()
+        context.logger.info("simulator up", metadata: ["url": "\(context.baseURL)", "seconds": "\(context.config.simulatorSeconds)"])
+    }
+
+    public func shutdown() {
+        stopping.withLock { $0 = true }
+        server.shutdown()
+    }
+
+    private func renderLoop() {
+        guard let store = try? SimulatorStore(path: context.databasePath) else { return }
+        let renderer = SimulatorRenderer(filesDir: context.filesDir, logger: context.logger)
+        while !stopping.withLock({ $0 }) {
+            let now = Date().timeIntervalSince1970
+            let ripe: [SimulatorStore.Task]
+            do {
+                ripe = try store.ripe(now: now, seconds: context.config.simulatorSeconds)
+            } catch {
+                context.logger.error("simulator cannot read its tasks", metadata: ["error": "\(error)"])
+                ripe = []
+            }
+            for task in ripe where !SimulatorFaults.has("never", in: task.request.prompt) {
+                finish(task, store: store, renderer: renderer)
+            }
+            usleep(200_000)
+        }
+    }
+
+    private func finish(_ task: SimulatorStore.Task, store: SimulatorStore, renderer: SimulatorRenderer) {
+        do {
+            if SimulatorFaults.has("moderation", in: task.request.prompt) {
+                try store.fail(task.id, error: "The prompt was rejected by content moderation (request_id: 20261127\(Int.random(in: 1000...9999))).")
+                return
+            }
+            let file = try renderer.render(task)
+            try store.finish(task.id, file: file, now: Date().timeIntervalSince1970, expiry: context.config.simulatorExpirySeconds)
+        } catch {
+            context.logger.warning("simulated task failed", metadata: ["task": "\(task.id)", "error": "\(error)"])
+            try? store.fail(task.id, error: "\(error)")
+        }
+    }
+}

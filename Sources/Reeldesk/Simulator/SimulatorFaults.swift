@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// Fault injection for the simulator, by configuration (`REELDESK_SIM_FAULTS`, or a POST to
+/// `/__sim/faults` with the same text) and by magic words in a prompt:
+///
+/// | word in the prompt | effect |
+/// |---|---|
+/// | `[sim:moderation]` | the task fails content moderation |
+/// | `[sim:402]` | the submit is refused: no balance |
+/// | `[sim:429]` | the first 3 submits get 429 (with `Retry-After: 1`) |
+/// | `[sim:500]` | the first 3 status calls get 500 |
+/// | `[sim:slow]` | every call about it waits 3 s before answering |
+/// | `[sim:malformed]` | the first 2 status calls get a truncated JSON body |
+/// | `[sim:never]` | the task never finishes (progress stops at 50) |
+///
+/// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call) and
+/// `slow_seconds=3`.
+final class SimulatorFaults: Sendable {
+    struct Rates: Sendable, Equatable {
+        var rateLimited = 0.0
+        var serverError = 0.0
+        var slow = 0.0
+        var malformed = 0.0
+        var noBalance = 0.0
+        var slowSeconds = 3.0
+
+        /// Parses `429=0.3,500=0.2`; unknown names or bad numbers are an error.
+        static func parse(_ text: String) -> Rates? {
+            var r = Rates()
+            for item in text.split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+                let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard kv.count == 2, let v = Double(kv[1]), v >= 0 else { return nil }
+                switch kv[0] {
+                case "429": r.rateLimited = v
+                case "500": r.serverError = v
+                case "slow": r.slow = v
+                case "malformed": r.malformed = v
+                case "402": r.noBalance = v
+                case "slow_seconds": r.slowSeconds = v
+                default: return nil
+                }
+            }
+            return r
+        }
+    }
+
+    private let rates: Mutex<Rates>
+    /// Per prompt-word counters (e.g. how many 429s a `[sim:429]` task has had).
+    private let counters = Mutex<[String: Int]>([:])
+
+    init(rates: Rates) { self.rates = Mutex(rates) }
+
+    var current: Rates { rates.withLock { $0 } }
+    func set(_ r: Rates) { rates.withLock { $0 = r } }
+
+    /// Counts one more hit of `word` for `key`; true while the count is within `limit`.
+    func consume(_ word: String, key: String, limit: Int) -> Bool {
+        counters.withLock { c in
+            let k = word + "|" + key
+            c[k, default: 0] += 1
+            return c[k]! <= limit
+        }
+    }
+
+    static func has(_ word: String, in prompt: String) -> Bool { prompt.contains("[sim:\(word)]") }
+}

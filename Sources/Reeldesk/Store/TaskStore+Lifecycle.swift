@@ -1,0 +1,117 @@
+import Foundation
+import SQLite
+
+/// How the poller and the task actions change tasks. Every change is one write transaction
+/// that also appends a `task.updated` event when something a person can see changed.
+extension TaskStore {
+    static let activeStatuses = "('queued','submitted','processing','downloading')"
+
+    /// Active tasks whose next check is due, oldest due first.
+    public func due(now: Double, limit: Int) throws -> [TaskRecord] {
+        try db.prepare("""
+            SELECT \(TaskRecord.columns) FROM tasks
+            WHERE status IN \(Self.activeStatuses) AND (next_check_at IS NULL OR next_check_at <= ?)
+            ORDER BY COALESCE(next_check_at, 0), id LIMIT ?
+            """).bind(now, limit).map(TaskRecord.init(row:))
+    }
+
+    /// The earliest `next_check_at` among active tasks (nil when none is active).
+    public func nextDueTime() throws -> Double? {
+        try db.prepare("SELECT MIN(COALESCE(next_check_at, 0)) FROM tasks WHERE status IN \(Self.activeStatuses)")
+            .first { $0.isNull(0) ? nil : $0.double(0) } ?? nil
+    }
+
+    /// Reads the task, applies `change`, writes it back and records an event if a visible field
+    /// changed. Returns the new row (nil when the task does not exist).
+    @discardableResult
+    public func update(_ id: Int64, now: Double = Date().timeIntervalSince1970, _ change: (inout TaskRecord) throws -> Void) throws -> TaskRecord? {
+        try db.writeTransaction {
+            guard let before = try find(id) else { return nil }
+            var t = before
+            try change(&t)
+            let visible = t.status != before.status || t.progress != before.progress || t.errorMessage != before.errorMessage
+                || t.video != before.video || t.estimatedSeconds != before.estimatedSeconds || t.submittedAt != before.submittedAt
+            if visible { t.version += 1 }
+            t.updatedAt = visible ? now : before.updatedAt
+            try write(t)
+            if visible { try appendEvent(kind: "task.updated", task: t, now: now) }
+            return t
+        }
+    }
+
+    private func write(_ t: TaskRecord) throws {
+        let v = t.video
+        try db.prepare("""
+            UPDATE tasks SET status=?, progress=?, error_message=?, upstream_task_id=?, submitted_at=?, completed_at=?,
+                estimated_seconds=?, attempts=?, last_progress_at=?, upstream_video_url=?, upstream_expires_at=?,
+                video_file=?, poster_file=?, video_width=?, video_height=?, video_seconds=?, video_fps=?, video_has_audio=?,
+                video_bytes=?, next_check_at=?, idempotency_key=?, updated_at=?, version=?
+            WHERE id=?
+            """).bind(t.status.rawValue, t.progress, t.errorMessage, t.upstreamTaskID, t.submittedAt, t.completedAt,
+                      t.estimatedSeconds, t.attempts, t.lastProgressAt, t.upstreamVideoURL, t.upstreamExpiresAt,
+                      v?.file, v?.poster, v?.width, v?.height, v?.seconds, v?.fps, v?.hasAudio, v?.bytes,
+                      t.nextCheckAt, t.idempotencyKey, t.updatedAt, t.version, t.id).run()
+    }
+
+    /// Puts a failed, timed-out or expired task back in the queue as a fresh upstream request
+    /// (new idempotency key, so the upstream does not answer with the old failure).
+    public func retry(_ id: Int64) throws -> TaskRecord? {
+        try update(id) { t in
+            guard [.failed, .timedOut, .expired, .cancelled].contains(t.status) else { return }
+            t.status = .queued
+            t.progress = 0
+            t.errorMessage = nil
+            t.upstreamTaskID = nil
+            t.upstreamVideoURL = nil
+            t.upstreamExpiresAt = nil
+            t.submittedAt = nil
+            t.attempts = 0
+            t.nextCheckAt = nil
+            t.idempotencyKey = UUID().uuidString.lowercased()
+        }
+    }
+
+    /// The parent of a regenerated or remixed task, recorded for lineage.
+    public func create(_ new: NewTask, parent: Int64) throws -> TaskRecord {
+        var n = new
+        n.parentTaskID = parent
+        return try create(n)
+    }
+}
+
+/// Banners for everyone (401 bad key, 402 no balance) and the single-poller lease.
+public struct SystemState {
+    let db: Database
+
+    public init(db: Database) { self.db = db }
+
+    /// Takes or renews the lease `name` for `holder`; false when another live holder has it.
+    public func acquireLease(_ name: String, holder: String, ttl: Double, now: Double = Date().timeIntervalSince1970) throws -> Bool {
+        try db.writeTransaction {
+            let current = try db.prepare("SELECT holder, expires_at FROM leases WHERE name = ?").bind(name).first { ($0.text(0), $0.double(1)) }
+            if let (other, expires) = current, other != holder, expires > now { return false }
+            try db.prepare("INSERT INTO leases (name, holder, expires_at) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET holder=excluded.holder, expires_at=excluded.expires_at")
+                .bind(name, holder, now + ttl).run()
+            return true
+        }
+    }
+
+    /// Gives the lease up (on clean shutdown) so a successor need not wait for it to expire.
+    public func releaseLease(_ name: String, holder: String) throws {
+        try db.prepare("DELETE FROM leases WHERE name = ? AND holder = ?").bind(name, holder).run()
+    }
+
+    public func setAlert(_ kind: String, message: String, now: Double = Date().timeIntervalSince1970) throws {
+        try db.prepare("INSERT INTO alerts (kind, message, created_at) VALUES (?,?,?) ON CONFLICT(kind) DO UPDATE SET message=excluded.message")
+            .bind(kind, message, now).run()
+    }
+
+    public func clearAlerts() throws {
+        try db.prepare("DELETE FROM alerts").run()
+    }
+
+    /// Current banners, oldest first.
+    public func alerts() throws -> [String] {
+        try db.prepare("SELECT message FROM alerts ORDER BY created_at").map { $0.text(0) }
+    }
+}
