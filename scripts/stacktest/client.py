@@ -5,6 +5,11 @@ import socket
 import time
 import uuid
 
+# Every response the tests saw (head and body), so the run can prove the API key never leaked.
+SEEN = []
+# Other keys used by a test (e.g. a deliberately wrong one) that must not leak either.
+EXTRA_SECRETS = []
+
 
 class Browser:
     """Keeps cookies like a browser and knows how to fill Reeldesk's forms."""
@@ -21,6 +26,7 @@ class Browser:
         conn.request(method, path, body=body, headers=h)
         r = conn.getresponse()
         data = r.read()
+        SEEN.append(str(r.headers).encode() + data)
         for v in r.headers.get_all("Set-Cookie") or []:
             name, _, rest = v.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -134,6 +140,7 @@ class EventStream:
         return False
 
     def close(self):
+        SEEN.append(self.headers.encode() + self.buf)
         self.sock.close()
 
 

@@ -36,9 +36,20 @@ class Stack:
             "REELDESK_MAX_BODY_MB": "2",
             "REELDESK_WORKERS": "16",
             "REELDESK_LOG_LEVEL": "info",
+            # Fast mode: seconds instead of minutes (CONTRACT.md timings scaled down).
+            "REELDESK_SIM_SECONDS": "3",
+            "REELDESK_SIM_EXPIRY_SECONDS": "600",
+            "REELDESK_POLL_FIRST_SECONDS": "0.5",
+            "REELDESK_POLL_MIN_SECONDS": "0.3",
+            "REELDESK_POLL_MAX_SECONDS": "0.6",
+            "REELDESK_BACKOFF_CAP_SECONDS": "2",
+            "REELDESK_UPSTREAM_TIMEOUT_SECONDS": "2",
+            "REELDESK_UPSTREAM_RPS": "50",
+            "REELDESK_STALL_MINUTES": "0.25",
         })
         self.env.update(extra_env or {})
         self.serve = None
+        self.sim = None
         self.nginx = None
         self.logs = []
 
@@ -57,6 +68,9 @@ class Stack:
         prefix = subprocess.run([os.path.join(REPO, "scripts", "nginx-conf.sh")], env=env, cwd=REPO,
                                 capture_output=True, text=True, check=True).stdout.strip()
         self.socket_path = exports["REELDESK_SOCKET"]
+        self.sim_socket = exports["REELDESK_SIM_SOCKET"]
+        self.sim_port = int(exports["REELDESK_SIM_PORT"])
+        self.start_simulator()
         self.start_serve()
         self.nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
                                       cwd=REPO, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
@@ -70,8 +84,19 @@ class Stack:
         wait_for(lambda: os.path.exists(self.socket_path) and self.serve.poll() is None, 15, "reeldesk serve to open its socket")
         return self.serve
 
+    def start_simulator(self):
+        log = open(os.path.join(self.data_dir, "sim-%d.log" % len(self.logs)), "w")
+        self.logs.append(log.name)
+        self.sim = subprocess.Popen([self.binary, "simulator"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(self.sim_socket) and self.sim.poll() is None, 15, "the simulator to open its socket")
+        return self.sim
+
+    @property
+    def sim_base(self):
+        return "http://127.0.0.1:%d" % self.sim_port
+
     def stop(self):
-        for p in (self.serve, self.nginx):
+        for p in (self.serve, self.sim, self.nginx):
             if p and p.poll() is None:
                 p.send_signal(signal.SIGTERM)
                 try:
@@ -81,7 +106,8 @@ class Stack:
 
     def log_text(self):
         text = ""
-        for name in self.logs:
+        extra = [os.path.join(self.data_dir, "nginx.err"), os.path.join(self.data_dir, "nginx", "logs", "access.log")]
+        for name in self.logs + [e for e in extra if os.path.exists(e)]:
             with open(name, errors="replace") as f:
                 text += f.read()
         return text

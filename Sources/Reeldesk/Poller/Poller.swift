@@ -27,7 +27,7 @@ public final class Poller: Sendable {
         self.client = client
         self.hub = hub
         self.logger = logger
-        self.holder = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        self.holder = SystemState.holderName()
     }
 
     /// Starts the poller thread.

@@ -83,7 +83,11 @@ final class SimulatedUpstream: Responder {
         guard let task = try store().find(id), let file = task.file, let expires = task.expiresAt else {
             throw SimulatorFailure(status: 404, type: "not_found", message: "no such file")
         }
-        guard Date().timeIntervalSince1970 < expires else {
+        if SimulatorFaults.has("nofile", in: task.request.prompt) {
+            throw SimulatorFailure(status: 500, type: "server_error", message: "storage unavailable")
+        }
+        // Compare with the whole second the status call reports, as a client would.
+        guard Date().timeIntervalSince1970 < expires.rounded(.down) else {
             throw SimulatorFailure(status: 404, type: "not_found", message: "this link has expired")
         }
         guard let data = FileManager.default.contents(atPath: context.filesDir + "/" + file) else {

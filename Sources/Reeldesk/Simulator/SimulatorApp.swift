@@ -61,7 +61,8 @@ public final class SimulatorApp: Sendable {
                 return
             }
             let file = try renderer.render(task)
-            try store.finish(task.id, file: file, now: Date().timeIntervalSince1970, expiry: context.config.simulatorExpirySeconds)
+            let expiry = SimulatorFaults.has("shortlink", in: task.request.prompt) ? 3 : context.config.simulatorExpirySeconds
+            try store.finish(task.id, file: file, now: Date().timeIntervalSince1970, expiry: expiry)
         } catch {
             context.logger.warning("simulated task failed", metadata: ["task": "\(task.id)", "error": "\(error)"])
             try? store.fail(task.id, error: "\(error)")

@@ -13,6 +13,8 @@ import Synchronization
 /// | `[sim:slow]` | every call about it waits 3 s before answering |
 /// | `[sim:malformed]` | the first 2 status calls get a truncated JSON body |
 /// | `[sim:never]` | the task never finishes (progress stops at 50) |
+/// | `[sim:nofile]` | the finished video's URL answers 500 until it expires |
+/// | `[sim:shortlink]` | the finished video's URL expires 3 s after completion |
 ///
 /// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call) and
 /// `slow_seconds=3`.

@@ -58,7 +58,8 @@ struct SimulatorStore {
             try db.prepare("""
                 INSERT INTO sim_tasks (id, idempotency_key, prompt, duration, aspect_ratio, resolution, seed, audio, first_url, last_url, created)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                """).bind(id, idempotencyKey, r.prompt, r.duration, r.aspectRatio.rawValue, r.resolution.rawValue, r.seed, r.audio,
+                """).bind(id, idempotencyKey, r.prompt, r.duration, r.aspectRatio.rawValue, r.resolution.rawValue,
+                          r.seed == -1 ? Int64.random(in: 0...4_294_967_295) : r.seed, r.audio,
                           r.firstFrameURL, r.lastFrameURL, now).run()
             try bump("submissions")
             return (id, true)
