@@ -38,7 +38,7 @@ let package = Package(
 
         .testTarget(name: "WebCoreTests", dependencies: ["WebCore"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "WebCore", "SQLite"]),
+        .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "WebCore", "SQLite", "FastCGI", "Curl"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,12 @@ public struct HTTPResult: Sendable {
     public let headers: [String: String]
     public let body: [UInt8]
 
+    public init(status: Int, headers: [String: String], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     /// A header value by lowercased name.
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import Testing
+@testable import Reeldesk
+
+/// The poller's decisions, on a real database, without the network.
+@Suite struct PollerTests {
+    let db = try! Fixtures.migratedDatabase()
+
+    func work(stall: Double = 1200) throws -> PollerWork {
+        var config = try Config.fromEnvironment(["REELDESK_DATA_DIR": NSTemporaryDirectory()])
+        config.polling.stallSeconds = stall
+        let client = UpstreamClient(baseURL: "http://127.0.0.1:9", apiKey: "k", limiter: RateLimiter(perSecond: 100, burst: 10), logger: Logger(label: "t"))
+        return PollerWork(config: config, client: client, store: TaskStore(db: db), system: SystemState(db: db), logger: Logger(label: "t"))
+    }
+
+    func submittedTask() throws -> TaskRecord {
+        let store = TaskStore(db: db)
+        let t = try store.create(NewTask(parameters: Fixtures.parameters))
+        return try #require(try store.update(t.id) { $0.status = .submitted; $0.submittedAt = 1000; $0.lastProgressAt = 1000; $0.upstreamTaskID = "task_1" })
+    }
+
+    func status(_ state: UpstreamStatus.State, progress: Int? = nil, urls: [String] = [], error: String? = nil) -> UpstreamStatus {
+        UpstreamStatus(state: state, progress: progress, videoURLs: urls, expiresAt: 5000, errorMessage: error, created: nil, completed: nil,
+                       estimatedSeconds: 600, actualSeconds: nil)
+    }
+
+    @Test func progressMovesAndSchedulesTheNextPoll() throws {
+        var t = try submittedTask()
+        try work().apply(status(.processing, progress: 40), to: &t, now: 1010)
+        #expect(t.status == .processing && t.progress == 40 && t.lastProgressAt == 1010)
+        #expect((1015...1025).contains(t.nextCheckAt ?? 0))
+    }
+
+    @Test func progressNeverGoesBackwardsOrReaches100BeforeTheVideo() throws {
+        var t = try submittedTask()
+        t.progress = 50
+        try work().apply(status(.processing, progress: 30), to: &t, now: 1010)
+        #expect(t.progress == 50)
+        try work().apply(status(.processing, progress: 100), to: &t, now: 1011)
+        #expect(t.progress == 99)
+    }
+
+    @Test func completedGoesToDownloadingWithTheURLAndExpiry() throws {
+        var t = try submittedTask()
+        try work().apply(status(.completed, progress: 100, urls: ["https://x/v.mp4"]), to: &t, now: 1010)
+        #expect(t.status == .downloading && t.upstreamVideoURL == "https://x/v.mp4" && t.upstreamExpiresAt == 5000)
+    }
+
+    @Test func failedKeepsTheMessageWithoutRequestIDs() throws {
+        var t = try submittedTask()
+        try work().apply(status(.failed, error: "Flagged by moderation (request_id: 2026abc)."), to: &t, now: 1010)
+        #expect(t.status == .failed && t.errorMessage == "Flagged by moderation.")
+    }
+
+    @Test func noProgressForTooLongTimesOut() throws {
+        var t = try submittedTask()
+        try work(stall: 60).apply(status(.processing, progress: 0), to: &t, now: 1000 + 59)
+        #expect(t.status == .processing)
+        t.progress = 0
+        t.status = .processing
+        try work(stall: 60).apply(status(.processing, progress: 0), to: &t, now: 1000 + 120)
+        #expect(t.status == .timedOut && t.nextCheckAt == nil)
+    }
+
+    @Test func authenticationFailureFailsTheTaskAndRaisesTheBanner() throws {
+        let t = try submittedTask()
+        #expect(try work().fail(t, .authentication("bad key")))
+        #expect(try TaskStore(db: db).find(t.id)?.status == .failed)
+        #expect(try SystemState(db: db).alerts().first?.contains("401") == true)
+    }
+
+    @Test func rateLimitKeepsTheTaskAndBacksOff() throws {
+        let t = try submittedTask()
+        #expect(try !work().fail(t, .rateLimited(retryAfter: 30)))
+        let after = try #require(try TaskStore(db: db).find(t.id))
+        #expect(after.status == .submitted && after.attempts == 1)
+        #expect((after.nextCheckAt ?? 0) >= Date().timeIntervalSince1970 + 29)
+    }
+
+    @Test func uploadedFramesArePublishedUnderThePublicURL() throws {
+        let store = TaskStore(db: db)
+        let t = try store.create(NewTask(parameters: Fixtures.parameters, firstFrameFile: "abc.png"))
+        let p = try work().resolvedParameters(t)
+        #expect(p.firstFrameURL == "http://127.0.0.1:8080/uploads/abc.png")
+    }
+
+    @Test func retryGivesAFreshIdempotencyKey() throws {
+        let store = TaskStore(db: db)
+        let t = try submittedTask()
+        try store.update(t.id) { $0.status = .failed; $0.errorMessage = "x" }
+        let retried = try #require(try store.retry(t.id))
+        #expect(retried.status == .queued && retried.errorMessage == nil && retried.upstreamTaskID == nil)
+        #expect(retried.idempotencyKey != t.idempotencyKey)
+    }
+}
+
+@Suite struct LeaseTests {
+    @Test func oneLiveHolderAtATime() throws {
+        let state = SystemState(db: try Fixtures.migratedDatabase())
+        let me = SystemState.holderName()
+        #expect(try state.acquireLease("poller", holder: me, ttl: 30, now: 100))
+        let rival = "\(ProcessInfo.processInfo.hostName):\(getppid()):1"
+        #expect(try !state.acquireLease("poller", holder: rival, ttl: 30, now: 110))
+        #expect(try state.acquireLease("poller", holder: rival, ttl: 30, now: 131), "an expired lease can be taken")
+    }
+
+    @Test func aDeadLocalHolderIsReplacedAtOnce() throws {
+        let state = SystemState(db: try Fixtures.migratedDatabase())
+        let dead = "\(ProcessInfo.processInfo.hostName):2147480000:1"
+        #expect(try state.acquireLease("poller", holder: dead, ttl: 30, now: Date().timeIntervalSince1970))
+        #expect(try state.acquireLease("poller", holder: SystemState.holderName(), ttl: 30))
+    }
+}
