@@ -76,7 +76,6 @@ public final class EventHub: Sendable {
         var streams: [StreamConnection] = []
         var feed: (any EventFeed)?
         var cursor: Int64 = -1
-        var lastCheck = 0.0
         while true {
             let (incoming, stopping) = shared.withLock { s in
                 defer { s.incoming.removeAll() }
@@ -96,10 +95,9 @@ public final class EventHub: Sendable {
             }
             if let feed, cursor >= 0 {
                 cursor = deliverNew(to: &streams, feed: feed, after: cursor, now: now)
-                lastCheck = now
             }
             streams = pingIdle(streams, now: now)
-            streams = dropDeparted(streams, timeoutMs: pollTimeout(now: now, lastCheck: lastCheck))
+            streams = dropDeparted(streams, timeoutMs: pollTimeoutMs)
             drainWakePipe()
         }
     }
@@ -181,10 +179,9 @@ public final class EventHub: Sendable {
         return alive
     }
 
-    private func pollTimeout(now: Double, lastCheck: Double) -> Int32 {
-        // At most 1 s so events written by another process arrive promptly.
-        Int32(min(1000, max(10, config.pingInterval * 1000)))
-    }
+    /// At most 1 s, so events written by another process (or missed wake-ups) arrive promptly,
+    /// and short enough to ping on time.
+    private var pollTimeoutMs: Int32 { Int32(min(1000, max(10, config.pingInterval * 1000))) }
 
     private func drainWakePipe() {
         var buf = [UInt8](repeating: 0, count: 256)

@@ -120,14 +120,16 @@ public final class FastCGIServer: Sendable {
             logAccess(method: "\(request.method)", path: request.path, status: response.status.code, started: started, requestID: request.requestID)
             return false
         case .eventStream(let subscription):
-            return openStream(req, out: out, request: request, response: response, subscription: subscription, started: started)
+            return openStream(req, out: out, request: request, response: response, subscription: subscription,
+                              responder: responder, started: started)
         }
     }
 
     private func openStream(_ req: UnsafeMutablePointer<FCGX_Request>, out: UnsafeMutablePointer<FCGX_Stream>, request: Request,
-                            response: Response, subscription: EventStreamRequest, started: Double) -> Bool {
+                            response: Response, subscription: EventStreamRequest, responder: any Responder, started: Double) -> Bool {
         guard let hub, hub.reserve() else {
-            let busy = responder503(request)
+            var busy = responder.errorResponse(.serviceUnavailable, requestID: request.requestID)
+            busy.headers.set("Retry-After", "5")
             ResponseWriter.write(busy, bytes: busy.bodyBytes, headOnly: false, to: out)
             logAccess(method: "GET", path: request.path, status: 503, started: started, requestID: request.requestID)
             return false
@@ -143,13 +145,6 @@ public final class FastCGIServer: Sendable {
         logAccess(method: "GET", path: request.path, status: 200, started: started, requestID: request.requestID)
         hub.adopt(StreamConnection(request: req, subscription: subscription, requestID: request.requestID, now: monotonicNow()))
         return true
-    }
-
-    private func responder503(_ request: Request) -> Response {
-        var h = HTTPHeaders()
-        h.add("Content-Type", "text/plain; charset=utf-8")
-        h.add("Retry-After", "5")
-        return Response(status: .serviceUnavailable, headers: h, body: .bytes(Array("Too many open event streams; retrying shortly.\n".utf8)))
     }
 
     private func logAccess(method: String, path: String, status: Int, started: Double, requestID: String) {

@@ -6,7 +6,8 @@ import WebCore
 public protocol Responder {
     /// The response to a request (never throws: errors are already mapped to pages).
     func respond(to request: Request) -> Response
-    /// An error page for a request that could not even be read (413 body, 400 truncated).
+    /// An error page for a request the server answers itself: 413 (body too large), 400 (body
+    /// truncated), 503 (too many event streams).
     func errorResponse(_ status: HTTPStatus, requestID: String) -> Response
 }
 

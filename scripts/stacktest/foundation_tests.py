@@ -233,6 +233,28 @@ def five_hundred_streams_do_not_slow_page_requests(stack):
 
 
 @test
+def streams_beyond_the_cap_get_503_and_idle_streams_are_pinged(stack):
+    from .stack import Stack
+    small = Stack(stack.binary, {"REELDESK_MAX_STREAMS": "2", "REELDESK_SSE_PING_SECONDS": "0.5"}).start()
+    try:
+        a, b = EventStream(small.port), EventStream(small.port)
+        assert a.status == 200 and b.status == 200
+        c = EventStream(small.port)
+        assert c.status == 503 and "Too many live-update connections" in c.buf.decode(), (c.status, c.buf)
+        c.close()
+        a.events(1, timeout=1.5)
+        assert b": ping" in a.buf, a.buf
+        a.close()
+        wait_for(lambda: '"streams":1' in Browser(small.port).get("/healthz").text, 5, "the hub to notice a departed browser")
+        d = EventStream(small.port)
+        assert d.status == 200, "a freed slot must be usable again"
+        d.close()
+        b.close()
+    finally:
+        small.cleanup()
+
+
+@test
 def second_instance_on_the_same_data_dir_refuses_to_start(stack):
     p = subprocess.run([stack.binary, "serve"], env=stack.env, capture_output=True, text=True, timeout=20)
     assert p.returncode != 0

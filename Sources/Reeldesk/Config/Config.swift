@@ -15,6 +15,8 @@ public struct Config: Sendable {
     public var logLevel: Logger.Level
     public var maxBodyBytes: Int
     public var maxStreams: Int
+    /// Seconds between `: ping` comments on idle event streams.
+    public var ssePingSeconds: Double
     public var templatesDir: String
     public var simulatorPort: Int
     public var simulatorSeconds: Double
@@ -74,6 +76,7 @@ extension Config {
         let level = reader.logLevel("REELDESK_LOG_LEVEL", default: .info)
         let maxBodyMB = reader.integer("REELDESK_MAX_BODY_MB", default: 64, range: 1...1024)
         let maxStreams = reader.integer("REELDESK_MAX_STREAMS", default: 10_000, range: 1...100_000)
+        let ping = reader.number("REELDESK_SSE_PING_SECONDS", default: 15, range: 0.1...300)
         let templates = reader.path("REELDESK_TEMPLATES_DIR", default: "./templates")
         let simPort = reader.integer("REELDESK_SIM_PORT", default: port + 1 <= 65535 ? port + 1 : 8081, range: 1...65535)
         let simSeconds = reader.number("REELDESK_SIM_SECONDS", default: 30, range: 0.1...3600)
@@ -94,7 +97,7 @@ extension Config {
         if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
         return Config(host: host, port: port, dataDir: dataDir, workers: workers, apiKey: apiKey,
                       upstreamURL: upstream.trimmingSuffix("/"), publicURL: publicURL.trimmingSuffix("/"),
-                      logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, templatesDir: templates,
+                      logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, ssePingSeconds: ping, templatesDir: templates,
                       simulatorPort: simPort, simulatorSeconds: simSeconds, simulatorKey: simKey,
                       simulatorExpirySeconds: simExpiry, simulatorFaults: simFaults,
                       polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,

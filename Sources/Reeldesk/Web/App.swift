@@ -29,9 +29,11 @@ public final class App: Responder {
 
     public func errorResponse(_ status: HTTPStatus, requestID: String) -> Response {
         let request = Request(method: .get, path: "/", requestID: requestID)
-        let message = status == .payloadTooLarge
-            ? "The request is larger than \(context.config.maxBodyBytes >> 20) MB."
-            : "The request could not be read."
+        let message = switch status {
+        case .payloadTooLarge: "The request is larger than \(context.config.maxBodyBytes >> 20) MB."
+        case .serviceUnavailable: "Too many live-update connections are open; the page will retry by itself."
+        default: "The request could not be read."
+        }
         return ErrorPages(context: context).page(HTTPError(status, message), request: request)
     }
 
