@@ -1,0 +1,108 @@
+"""Browser tests: headless Chromium (Debian's chromium + chromium-driver, PyPI selenium) drives
+the real pages through nginx, so the live updates are seen the way a person sees them."""
+import os
+import shutil
+import tempfile
+import time
+
+from .client import Browser
+from .registry import test
+
+
+def chromium():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    home = tempfile.mkdtemp(prefix="rd-chrome-")
+    os.environ["HOME"] = home  # chromium writes its profile there
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
+                 "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + home):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver, home
+
+
+def wait_until(driver, predicate, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = predicate(driver)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+@test
+def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack):
+    from selenium.webdriver.common.by import By
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        assert "Simulated upstream" in driver.page_source
+        driver.find_element(By.ID, "prompt").send_keys("a red fox running through snow")
+        assert driver.find_element(By.CSS_SELECTOR, '[data-counter-for="prompt"]').text == "30"
+        driver.find_element(By.CSS_SELECTOR, 'input[name="aspect_ratio"][value="9:16"]').find_element(By.XPATH, "..").click()
+        duration = driver.find_element(By.ID, "duration")
+        duration.clear()
+        duration.send_keys("6")
+        driver.find_element(By.CSS_SELECTOR, 'input[name="audio"]').click()
+        driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+        wait_until(driver, lambda d: "/tasks/" in d.current_url, 10, "the task page")
+        driver.execute_script("window.__sameDocument = true;")
+        seen = []
+
+        def watch(d):
+            status = d.find_element(By.CSS_SELECTOR, 'h1 [data-field="status"]').text
+            progress = d.execute_script('return document.querySelector(\'[data-field="progress"]\').value')
+            if not seen or seen[-1] != (status, progress):
+                seen.append((status, progress))
+            return d.find_elements(By.CSS_SELECTOR, "video")
+
+        wait_until(driver, watch, 60, "the player to appear")
+        assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
+        processing = [p for s, p in seen if s == "Processing"]
+        print("    statuses seen in the page: %s" % " → ".join(dict.fromkeys(s for s, _ in seen)))
+        print("    progress bar values while processing: %s" % processing)
+        assert len(set(processing)) >= 2 and processing == sorted(processing), seen
+        played = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const v = document.querySelector('video');
+            v.muted = true;
+            v.play().catch(e => done('play failed: ' + e));
+            const t0 = Date.now();
+            (function check() {
+              if (v.currentTime > 0.5) return done([v.videoWidth, v.videoHeight, v.duration]);
+              if (Date.now() - t0 > 15000) return done('stuck at ' + v.currentTime + ' readyState ' + v.readyState);
+              setTimeout(check, 100);
+            })();
+        """)
+        assert isinstance(played, list) and played[:2] == [720, 1280] and abs(played[2] - 6) < 0.1, played
+        print("    the player played %dx%d, %.1f s" % tuple(played))
+        driver.save_screenshot(os.path.join(stack.data_dir, "task-page.png"))
+        shot = os.environ.get("RD_SCREENSHOT")
+        if shot:
+            driver.save_screenshot(shot)
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def history_page_shows_a_new_task_and_its_progress_without_reloading(stack):
+    from selenium.webdriver.common.by import By
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/tasks")
+        driver.execute_script("window.__sameDocument = true;")
+        r = Browser(stack.port).post_form("/tasks", {"prompt": "appears by itself", "resolution": "480p", "duration": "4"})
+        task_id = r.headers["Location"].rsplit("/", 1)[1]
+        row = '[data-task-id="%s"]' % task_id
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, row), 5, "the new row")
+        wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, row + ' [data-field="status"]').text == "Completed",
+                   60, "the row to show Completed")
+        assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
