@@ -28,3 +28,24 @@ func die(_ message: String) -> Never {
     FileHandle.standardError.write(Data("reeldesk: \(message)\n".utf8))
     Foundation.exit(1)
 }
+
+/// Boots a long-running part from the environment, runs it until SIGTERM or SIGINT, then drains
+/// it. A boot error (config, templates, socket in use) exits non-zero with its message.
+func runUntilSignalled(label: String, _ make: (Config, Logger) throws -> any LongRunning, started: (Config, Logger) -> Void) {
+    let config = loadConfig()
+    LogSetup.bootstrap(level: config.logLevel)
+    let logger = Logger(label: label)
+    Application.initializeProcess()
+    let service: any LongRunning
+    do {
+        service = try make(config, logger)
+    } catch {
+        die("\(error)")
+    }
+    service.start()
+    started(config, logger)
+    let signal = Application.waitForTermination()
+    logger.info("signal received, draining", metadata: ["signal": "\(signal)"])
+    service.shutdown()
+    logger.info("stopped")
+}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import Reeldesk
 
@@ -9,19 +8,6 @@ struct Simulator: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the offline upstream simulator (FastCGI socket in the data dir).")
 
     func run() throws {
-        let config = loadConfig()
-        LogSetup.bootstrap(level: config.logLevel)
-        let logger = Logger(label: "simulator")
-        Application.initializeProcess()
-        let sim: SimulatorApp
-        do {
-            sim = try SimulatorApp(config: config, logger: logger)
-        } catch {
-            die("\(error)")
-        }
-        sim.start()
-        _ = Application.waitForTermination()
-        sim.shutdown()
-        logger.info("simulator stopped")
+        runUntilSignalled(label: "simulator", { try SimulatorApp(config: $0, logger: $1) }) { _, _ in }
     }
 }

@@ -77,18 +77,21 @@ class Stack:
         wait_for(lambda: port_open(self.port), 10, "nginx to listen")
         return self
 
-    def start_serve(self):
-        log = open(os.path.join(self.data_dir, "serve-%d.log" % len(self.logs)), "w")
+    def _spawn(self, command, socket_path):
+        """Starts `reeldesk COMMAND` logging to the data dir; returns once it accepts on its socket
+        (a stale socket file left by kill -9 does not count)."""
+        log = open(os.path.join(self.data_dir, "%s-%d.log" % (command, len(self.logs))), "w")
         self.logs.append(log.name)
-        self.serve = subprocess.Popen([self.binary, "serve"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: os.path.exists(self.socket_path) and self.serve.poll() is None, 15, "reeldesk serve to open its socket")
+        proc = subprocess.Popen([self.binary, command], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: proc.poll() is None and unix_socket_live(socket_path), 15, "reeldesk %s to open its socket" % command)
+        return proc
+
+    def start_serve(self):
+        self.serve = self._spawn("serve", self.socket_path)
         return self.serve
 
     def start_simulator(self):
-        log = open(os.path.join(self.data_dir, "sim-%d.log" % len(self.logs)), "w")
-        self.logs.append(log.name)
-        self.sim = subprocess.Popen([self.binary, "simulator"], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: os.path.exists(self.sim_socket) and self.sim.poll() is None, 15, "the simulator to open its socket")
+        self.sim = self._spawn("simulator", self.sim_socket)
         return self.sim
 
     @property
@@ -123,6 +126,15 @@ def port_open(port):
             return True
     except OSError:
         return False
+
+
+def unix_socket_live(path):
+    with socket.socket(socket.AF_UNIX) as s:
+        try:
+            s.connect(path)
+            return True
+        except OSError:
+            return False
 
 
 def wait_for(predicate, seconds, what):

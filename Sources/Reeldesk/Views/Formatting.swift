@@ -4,20 +4,23 @@ import Glibc
 enum Formatting {
     /// `2026-11-27 06:40 UTC` for a unix time.
     static func utc(_ t: Double) -> String {
-        var secs = time_t(t)
-        var tm = tm()
-        gmtime_r(&secs, &tm)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday)) \(two(tm.tm_hour)):\(two(tm.tm_min)) UTC"
+        let (date, hour, minute, _) = parts(t)
+        return "\(date) \(hour):\(minute) UTC"
     }
 
     /// `2026-11-27T06:40:12Z` for `<time datetime>`.
     static func iso(_ t: Double) -> String {
+        let (date, hour, minute, second) = parts(t)
+        return "\(date)T\(hour):\(minute):\(second)Z"
+    }
+
+    /// The UTC date (`2026-11-27`) and zero-padded hour, minute and second of a unix time.
+    private static func parts(_ t: Double) -> (String, String, String, String) {
         var secs = time_t(t)
         var tm = tm()
         gmtime_r(&secs, &tm)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))Z"
+        return ("\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))", two(tm.tm_hour), two(tm.tm_min), two(tm.tm_sec))
     }
 
     /// `$0.26` (two decimals, rounded).
