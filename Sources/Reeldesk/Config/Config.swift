@@ -53,6 +53,9 @@ public struct PollingSettings: Sendable {
     public var requestsPerSecond: Double
     public var timeoutSeconds: Double
     public var maxVideoBytes: Int64
+    /// Worker threads that submit, poll and archive in parallel (one slow call or download
+    /// does not hold up the rest).
+    public var threads: Int
 }
 
 /// A configuration problem, naming the variable and why it is wrong.
@@ -91,6 +94,7 @@ extension Config {
         let rps = reader.number("REELDESK_UPSTREAM_RPS", default: 5, range: 0.1...100)
         let timeout = reader.number("REELDESK_UPSTREAM_TIMEOUT_SECONDS", default: 30, range: 0.5...600)
         let maxVideoMB = reader.integer("REELDESK_MAX_VIDEO_MB", default: 500, range: 1...10_000)
+        let pollerThreads = reader.integer("REELDESK_POLLER_THREADS", default: 4, range: 1...32)
         if pollMin > pollMax {
             reader.errors.append(ConfigError(variable: "REELDESK_POLL_MIN_SECONDS", reason: "must not exceed REELDESK_POLL_MAX_SECONDS"))
         }
@@ -102,7 +106,8 @@ extension Config {
                       simulatorExpirySeconds: simExpiry, simulatorFaults: simFaults,
                       polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,
                                                stallSeconds: stall * 60, backoffCapSeconds: backoffCap, requestsPerSecond: rps,
-                                               timeoutSeconds: timeout, maxVideoBytes: Int64(maxVideoMB) << 20))
+                                               timeoutSeconds: timeout, maxVideoBytes: Int64(maxVideoMB) << 20,
+                                               threads: pollerThreads))
     }
 
     /// The settings as `NAME=value` lines for scripts (secrets left out).

@@ -4,17 +4,28 @@ import Logging
 import SQLite
 import Synchronization
 
-/// The service thread that drives tasks upstream: submits queued tasks, polls running ones,
-/// archives finished videos. Only the holder of the `poller` lease acts, so two `reeldesk serve`
-/// processes on one data dir never double-submit. All state lives in SQLite: after a crash the
-/// next holder resumes from the rows (a queued task is resubmitted with its stored idempotency
-/// key; anything submitted is only polled).
+/// Drives tasks upstream: submits queued tasks, polls running ones, archives finished videos.
+///
+/// One leader thread holds the `poller` lease (so two processes on one data dir never act on
+/// the same tasks), finds due tasks and hands them to a few worker threads, each with its own
+/// database connection, so one slow call or download does not hold up the others. A task is
+/// in at most one worker at a time. All state lives in SQLite: after a crash the next leader
+/// resumes from the rows (a queued task is resubmitted with its stored idempotency key;
+/// anything submitted is only polled).
 public final class Poller: Sendable {
     let config: Config
     let client: UpstreamClient
     let hub: EventHub
     let logger: Logger
     let holder: String
+
+    private struct Queue {
+        var pending: [Int64] = []
+        var busy: Set<Int64> = []
+    }
+
+    private let queue = Mutex(Queue())
+    private let available = DispatchSemaphore(value: 0)
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -30,37 +41,51 @@ public final class Poller: Sendable {
         self.holder = SystemState.holderName()
     }
 
-    /// Starts the poller thread.
+    /// Starts the leader and the workers.
     public func start() {
-        let t = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        t.name = "poller"
-        t.start()
+        spawn("poller") { self.lead() }
+        for i in 0..<config.polling.threads { spawn("poller-\(i)") { self.serveQueue() } }
     }
 
-    /// Asks the loop to look at tasks now (a task was created or retried).
+    /// Asks the leader to look at tasks now (a task was created or retried).
     public func wake() { wakeup.signal() }
 
-    /// Stops after the current step; waits up to `seconds`.
+    /// Stops handing out work; waits up to `seconds` for the threads. Work cut short is safe:
+    /// every step is recorded before and after its upstream call.
     public func stop(waitingUpTo seconds: Double) {
         stopping.store(true, ordering: .relaxed)
         wakeup.signal()
-        _ = finished.wait(timeout: .now() + seconds)
+        for _ in 0..<config.polling.threads { available.signal() }
+        let deadline = DispatchTime.now() + seconds
+        for _ in 0...config.polling.threads {  // the leader and every worker
+            if finished.wait(timeout: deadline) == .timedOut { break }
+        }
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    private func run() {
-        let db: Database
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let t = Thread {
+            body()
+            self.finished.signal()
+        }
+        t.name = name
+        t.start()
+    }
+
+    private func openWork() -> PollerWork? {
         do {
-            db = try Database(path: config.databasePath)
+            let db = try Database(path: config.databasePath)
+            return PollerWork(config: config, client: client, store: TaskStore(db: db), system: SystemState(db: db), logger: logger)
         } catch {
             logger.critical("poller cannot open the database", metadata: ["error": "\(error)"])
-            return
+            return nil
         }
-        let work = PollerWork(config: config, client: client, store: TaskStore(db: db), system: SystemState(db: db), logger: logger)
+    }
+
+    /// The leader: renews the lease, dispatches due tasks, sleeps until the next is due.
+    private func lead() {
+        guard let work = openWork() else { return }
         var isLeader = false
         var renewAt = 0.0
         while !isStopping {
@@ -71,27 +96,47 @@ public final class Poller: Sendable {
                 renewAt = now + Self.leaseTTL / 3
                 if isLeader != was { logger.info(isLeader ? "poller lease taken" : "poller lease held elsewhere", metadata: ["holder": "\(holder)"]) }
             }
-            var nextWake = now + (isLeader ? 1 : 2)
-            if isLeader {
-                nextWake = min(nextWake, step(work, now: now))
-            }
+            let nextWake = isLeader ? dispatchDue(work.store, now: now) : now + 2
             _ = wakeup.wait(timeout: .now() + max(0.01, min(renewAt, nextWake) - Date().timeIntervalSince1970))
         }
         if isLeader { try? work.system.releaseLease(Self.leaseName, holder: holder) }
         logger.info("poller stopped")
     }
 
-    /// Handles every due task once; returns when it next has work.
-    private func step(_ work: PollerWork, now: Double) -> Double {
+    /// Queues every due task that no worker holds; returns when the next one falls due.
+    private func dispatchDue(_ store: TaskStore, now: Double) -> Double {
         do {
-            for task in try work.store.due(now: now, limit: 50) {
-                if isStopping { break }
-                if work.handle(task) { hub.notify() }
+            let due = try store.due(now: now, limit: 100)
+            let (added, busy) = queue.withLock { q -> (Int, Set<Int64>) in
+                var added = 0
+                for t in due where !q.busy.contains(t.id) {
+                    q.pending.append(t.id)
+                    q.busy.insert(t.id)
+                    added += 1
+                }
+                return (added, q.busy)
             }
-            return try work.store.nextDueTime() ?? now + 1
+            for _ in 0..<added { available.signal() }
+            return try store.nextDueTime(excluding: busy) ?? now + 1
         } catch {
             logger.error("poller step failed", metadata: ["error": "\(error)"])
             return now + 2
+        }
+    }
+
+    /// A worker: takes task ids off the queue and performs each one's next step.
+    private func serveQueue() {
+        guard let work = openWork() else { return }
+        while !isStopping {
+            guard available.wait(timeout: .now() + 1) == .success, !isStopping else { continue }
+            guard let id = queue.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) else { continue }
+            // Re-read: a person may have retried or the task moved on since it was queued.
+            if let task = try? work.store.find(id), !task.status.isTerminal,
+               (task.nextCheckAt ?? 0) <= Date().timeIntervalSince1970, work.handle(task) {
+                hub.notify()
+            }
+            queue.withLock { _ = $0.busy.remove(id) }
+            wakeup.signal()
         }
     }
 }

@@ -15,10 +15,12 @@ extension TaskStore {
             """).bind(now, limit).map(TaskRecord.init(row:))
     }
 
-    /// The earliest `next_check_at` among active tasks (nil when none is active).
-    public func nextDueTime() throws -> Double? {
-        try db.prepare("SELECT MIN(COALESCE(next_check_at, 0)) FROM tasks WHERE status IN \(Self.activeStatuses)")
-            .first { $0.isNull(0) ? nil : $0.double(0) } ?? nil
+    /// The earliest `next_check_at` among active tasks not in `busy` (nil when there is none).
+    public func nextDueTime(excluding busy: Set<Int64> = []) throws -> Double? {
+        try db.prepare("""
+            SELECT id, COALESCE(next_check_at, 0) FROM tasks WHERE status IN \(Self.activeStatuses)
+            ORDER BY 2 LIMIT ?
+            """).bind(busy.count + 1).map { ($0.int(0), $0.double(1)) }.first { !busy.contains($0.0) }?.1
     }
 
     /// Reads the task, applies `change`, writes it back and records an event if a visible field
