@@ -45,11 +45,10 @@ struct TaskHandlers {
         return .redirect(to: "/tasks/\(id)")
     }
 
+    /// Action forms carry nothing but the token.
     private func requireToken(_ request: Request) throws {
         let form = try FormBody.decode(request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        guard CSRF.verify(request: request, form: form) else {
-            throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
-        }
+        try CSRF.require(request: request, form: form)
     }
 
     /// Tells the SSE hub and the poller that something changed.
@@ -62,9 +61,7 @@ struct TaskHandlers {
     func create(_ request: Request) throws -> Response {
         let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
         let form = try FormBody.decode(request, limits: limits)
-        guard CSRF.verify(request: request, form: form) else {
-            throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
-        }
+        try CSRF.require(request: request, form: form)
         switch NewTaskForm.validate(form) {
         case .failure(let errors):
             return try renderHome(request, form: NewTaskFormView(submitted: form, errors: errors.errors), status: .unprocessableContent)

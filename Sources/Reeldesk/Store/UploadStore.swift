@@ -7,14 +7,14 @@ struct UploadStore {
 
     /// Stores the image; returns its name relative to the uploads dir.
     func save(_ image: ValidatedImage) throws -> String {
-        let name = CSRF.newToken().prefix(32) + "." + image.info.fileExtension
+        let name = RandomHex.make(bytes: 16) + "." + image.info.fileExtension
         let path = directory + "/" + name
         let temp = path + ".part"
         guard FileManager.default.createFile(atPath: temp, contents: Data(image.bytes), attributes: [.posixPermissions: 0o644]) else {
             throw UploadError(path: temp)
         }
         try FileManager.default.moveItem(atPath: temp, toPath: path)
-        return String(name)
+        return name
     }
 
     /// Removes a stored upload (used when the task row could not be written).

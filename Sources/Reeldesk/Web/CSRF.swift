@@ -10,11 +10,18 @@ enum CSRF {
     /// The browser's token, or a fresh one (then `isNew` so the caller sets the cookie).
     static func token(for request: Request) -> (token: String, isNew: Bool) {
         if let t = request.cookies[cookieName], isWellFormed(t) { return (t, false) }
-        return (newToken(), true)
+        return (RandomHex.make(bytes: 32), true)
     }
 
     static func setCookieHeader(_ token: String, secure: Bool) -> String {
         Cookies.setCookie(name: cookieName, value: token, maxAge: 60 * 60 * 24 * 30, secure: secure, httpOnly: true, sameSite: "Lax")
+    }
+
+    /// Throws 403 unless the form's token matches the cookie.
+    static func require(request: Request, form: FormData) throws {
+        guard verify(request: request, form: form) else {
+            throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
+        }
     }
 
     /// True when the form's token matches the cookie (constant-time comparison).
@@ -27,16 +34,20 @@ enum CSRF {
         return diff == 0
     }
 
-    /// 256 random bits from the system CSPRNG, as hex.
-    static func newToken() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in
-            let hex = String(rng.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
-
     static func isWellFormed(_ t: String) -> Bool {
         t.utf8.count == 64 && t.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+}
+
+/// Unguessable identifiers from the system CSPRNG (`getrandom` on Linux), as lowercase hex.
+enum RandomHex {
+    static func make(bytes: Int) -> String {
+        var rng = SystemRandomNumberGenerator()
+        var out = ""
+        for _ in 0..<bytes {
+            let b = UInt8.random(in: 0...255, using: &rng)
+            out += b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+        }
+        return out
     }
 }
