@@ -129,6 +129,8 @@
     var source = new EventSource(url);
     source.addEventListener("task.created", function (e) { onTask(JSON.parse(e.data), true); });
     source.addEventListener("task.updated", function (e) { onTask(JSON.parse(e.data), false); });
+    // Too far behind for an exact replay (e.g. a tab left open for days): start afresh.
+    source.addEventListener("reload", function () { source.close(); window.location.reload(); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

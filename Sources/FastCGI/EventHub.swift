@@ -112,6 +112,10 @@ public final class EventHub: Sendable {
     /// Sends a new stream what it missed (events after its last id, up to the hub's cursor).
     private func catchUp(_ s: StreamConnection, feed: any EventFeed, upTo cursor: Int64, now: Double) -> Bool {
         guard s.lastEventID < cursor else { return s.send(ServerSentEvent.ping, now: now) }
+        if cursor - s.lastEventID > config.maxReplay {
+            s.lastEventID = cursor
+            return s.send(ServerSentEvent(id: cursor, name: "reload", data: "{}").encoded, now: now)
+        }
         do {
             var after = s.lastEventID
             while after < cursor {

@@ -29,9 +29,12 @@ public struct FastCGIConfig: Sendable {
     public var streamWriteTimeout: Double
     /// How long SIGTERM waits for in-flight requests before exiting anyway.
     public var drainSeconds: Double
+    /// A stream further behind than this many events gets a `reload` event instead of a replay,
+    /// so one stale client cannot keep the hub busy replaying a whole history.
+    public var maxReplay: Int64
 
     public init(socketPath: String, workers: Int = 32, maxBodyBytes: Int = 64 << 20, maxStreams: Int = 10_000,
-                pingInterval: Double = 15, streamWriteTimeout: Double = 10, drainSeconds: Double = 4) {
+                pingInterval: Double = 15, streamWriteTimeout: Double = 10, drainSeconds: Double = 4, maxReplay: Int64 = 5000) {
         self.socketPath = socketPath
         self.workers = workers
         self.maxBodyBytes = maxBodyBytes
@@ -39,5 +42,6 @@ public struct FastCGIConfig: Sendable {
         self.pingInterval = pingInterval
         self.streamWriteTimeout = streamWriteTimeout
         self.drainSeconds = drainSeconds
+        self.maxReplay = maxReplay
     }
 }

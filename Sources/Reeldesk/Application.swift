@@ -20,7 +20,8 @@ public final class Application: Sendable {
         if !applied.isEmpty { logger.info("database migrated", metadata: ["versions": "\(applied)"]) }
         let views = try Views.load(directory: config.templatesDir)
         let fcgi = FastCGIConfig(socketPath: config.socketPath, workers: config.workers, maxBodyBytes: config.maxBodyBytes,
-                                 maxStreams: config.maxStreams, pingInterval: config.ssePingSeconds)
+                                 maxStreams: config.maxStreams, pingInterval: config.ssePingSeconds,
+                                 maxReplay: Int64(config.sseMaxReplay))
         let path = config.databasePath
         let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }
         let limiter = RateLimiter(perSecond: config.polling.requestsPerSecond, burst: max(1, config.polling.requestsPerSecond))

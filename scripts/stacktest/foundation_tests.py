@@ -235,7 +235,8 @@ def five_hundred_streams_do_not_slow_page_requests(stack):
 @test
 def streams_beyond_the_cap_get_503_and_idle_streams_are_pinged(stack):
     from .stack import Stack
-    small = Stack(stack.binary, {"REELDESK_MAX_STREAMS": "2", "REELDESK_SSE_PING_SECONDS": "0.5"}).start()
+    small = Stack(stack.binary, {"REELDESK_MAX_STREAMS": "2", "REELDESK_SSE_PING_SECONDS": "0.5",
+                                 "REELDESK_SSE_MAX_REPLAY": "3"}).start()
     try:
         a, b = EventStream(small.port), EventStream(small.port)
         assert a.status == 200 and b.status == 200
@@ -249,6 +250,14 @@ def streams_beyond_the_cap_get_503_and_idle_streams_are_pinged(stack):
         d = EventStream(small.port)
         assert d.status == 200, "a freed slot must be usable again"
         d.close()
+        # A client far behind gets one `reload` event instead of the whole history.
+        browser = Browser(small.port)
+        for i in range(5):
+            browser.post_form("/tasks", {"prompt": "replay %d [sim:never]" % i})
+        e = EventStream(small.port, last_event_id=0)
+        events = e.events(10, timeout=1.0)
+        e.close()
+        assert [ev["event"] for ev in events][:1] == ["reload"] and not any(ev["event"] == "task.created" for ev in events), events
         b.close()
     finally:
         small.cleanup()

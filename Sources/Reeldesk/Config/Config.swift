@@ -17,6 +17,8 @@ public struct Config: Sendable {
     public var maxStreams: Int
     /// Seconds between `: ping` comments on idle event streams.
     public var ssePingSeconds: Double
+    /// Events a reconnecting stream may be behind and still get an exact replay.
+    public var sseMaxReplay: Int
     public var templatesDir: String
     public var simulatorPort: Int
     public var simulatorSeconds: Double
@@ -80,6 +82,7 @@ extension Config {
         let maxBodyMB = reader.integer("REELDESK_MAX_BODY_MB", default: 64, range: 1...1024)
         let maxStreams = reader.integer("REELDESK_MAX_STREAMS", default: 10_000, range: 1...100_000)
         let ping = reader.number("REELDESK_SSE_PING_SECONDS", default: 15, range: 0.1...300)
+        let maxReplay = reader.integer("REELDESK_SSE_MAX_REPLAY", default: 5000, range: 1...1_000_000)
         let templates = reader.path("REELDESK_TEMPLATES_DIR", default: "./templates")
         let simPort = reader.integer("REELDESK_SIM_PORT", default: port + 1 <= 65535 ? port + 1 : 8081, range: 1...65535)
         let simSeconds = reader.number("REELDESK_SIM_SECONDS", default: 30, range: 0.1...3600)
@@ -101,7 +104,7 @@ extension Config {
         if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
         return Config(host: host, port: port, dataDir: dataDir, workers: workers, apiKey: apiKey,
                       upstreamURL: upstream.trimmingSuffix("/"), publicURL: publicURL.trimmingSuffix("/"),
-                      logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, ssePingSeconds: ping, templatesDir: templates,
+                      logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, ssePingSeconds: ping, sseMaxReplay: maxReplay, templatesDir: templates,
                       simulatorPort: simPort, simulatorSeconds: simSeconds, simulatorKey: simKey,
                       simulatorExpirySeconds: simExpiry, simulatorFaults: simFaults,
                       polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,
