@@ -62,6 +62,7 @@
     slot.appendChild(video);
     var meta = document.createElement("p");
     meta.className = "video-meta";
+    if (t.video_meta) meta.appendChild(document.createTextNode(t.video_meta + " · "));
     var link = document.createElement("a");
     link.href = t.download_url;
     link.setAttribute("download", "");

@@ -60,6 +60,17 @@ import WebCore
         }
     }
 
+    @Test func completedTaskShowsThePlayerAndActions() throws {
+        var t = try task(.completed)
+        t.video = ArchivedVideo(file: "1/video.mp4", poster: "1/poster.jpg", width: 720, height: 1280, seconds: 6, fps: 24, hasAudio: true, bytes: 1_048_576)
+        let html = try views.render("pages/task", layout(["task": TaskViews.detail(t, now: 0)]))
+        #expect(html.contains("<video controls preload=\"metadata\" playsinline src=\"/tasks/1/video\" poster=\"/tasks/1/poster\""))
+        #expect(html.contains("720×1280 · 6.0 s · 24 fps · with audio · 1.0 MB"))
+        #expect(html.contains("href=\"/tasks/1/video?download=1\" download"))
+        #expect(html.contains("action=\"/tasks/1/regenerate\"") && html.contains("href=\"/?remix=1\"") && html.contains("Reuse seed 42"))
+        #expect(!html.contains("/tasks/1/retry"), "a completed task is not retryable")
+    }
+
     @Test func errorPageForEveryStatus() throws {
         for code in [400, 403, 404, 405, 413, 422, 500, 503] {
             let status = HTTPStatus(code)

@@ -62,6 +62,8 @@ def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack
 
         wait_until(driver, watch, 60, "the player to appear")
         assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
+        wait_until(driver, lambda d: "720×1280 · 6.0 s · 24 fps · with audio" in d.find_element(By.CSS_SELECTOR, ".video-meta").text,
+                   5, "the video details under the player")
         processing = [p for s, p in seen if s == "Processing"]
         print("    statuses seen in the page: %s" % " → ".join(dict.fromkeys(s for s, _ in seen)))
         print("    progress bar values while processing: %s" % processing)

@@ -101,6 +101,7 @@ struct TaskEventPayload: Codable {
     let videoUrl: String?
     let posterUrl: String?
     let downloadUrl: String?
+    let videoMeta: String?
     let isTerminal: Bool
 
     init(_ t: TaskRecord) {
@@ -121,6 +122,7 @@ struct TaskEventPayload: Codable {
         videoUrl = archived ? "/tasks/\(t.id)/video" : nil
         posterUrl = archived && t.video?.poster != nil ? "/tasks/\(t.id)/poster" : nil
         downloadUrl = archived ? "/tasks/\(t.id)/video?download=1" : nil
+        videoMeta = archived ? t.video.map(TaskViews.videoMeta) : nil
         isTerminal = t.status.isTerminal
     }
 

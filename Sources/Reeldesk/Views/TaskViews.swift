@@ -51,12 +51,17 @@ enum TaskViews {
             d["video"] = [
                 "url": "/tasks/\(t.id)/video", "download_url": "/tasks/\(t.id)/video?download=1",
                 "poster_url": v.poster != nil ? "/tasks/\(t.id)/poster" : "",
-                "width": String(v.width), "height": String(v.height), "seconds": String(format: "%.1f", v.seconds),
-                "fps": String(format: "%g", v.fps), "audio": v.hasAudio ? "with audio" : "silent",
-                "megabytes": String(format: "%.1f", Double(v.bytes) / 1_048_576),
+                "width": String(v.width), "height": String(v.height), "meta": videoMeta(v),
             ] as [String: Any]
         }
         return d
+    }
+
+    /// `720×1280 · 6.0 s · 24 fps · with audio · 0.1 MB`, under the player (page and live update).
+    static func videoMeta(_ v: ArchivedVideo) -> String {
+        let mb = String(format: "%.1f", Double(v.bytes) / 1_048_576)
+        return "\(v.width)×\(v.height) · \(String(format: "%.1f", v.seconds)) s · \(String(format: "%g", v.fps)) fps · " +
+            "\(v.hasAudio ? "with audio" : "silent") · \(mb) MB"
     }
 
     private static func frameText(url: String?, file: String?) -> String {
