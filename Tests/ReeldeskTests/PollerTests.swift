@@ -70,6 +70,16 @@ import Testing
         #expect(try SystemState(db: db).alerts().first?.contains("401") == true)
     }
 
+    @Test func balanceBannerStaysUntilASubmitSucceeds() throws {
+        let t = try submittedTask()
+        let system = SystemState(db: db)
+        #expect(try work().fail(t, .balance("empty")))
+        try system.clearAlerts(["auth"])
+        #expect(try system.alerts().first?.contains("402") == true, "a successful poll must not hide the balance banner")
+        try system.clearAlerts(["auth", "balance"])
+        #expect(try system.alerts().isEmpty)
+    }
+
     @Test func rateLimitKeepsTheTaskAndBacksOff() throws {
         let t = try submittedTask()
         #expect(try !work().fail(t, .rateLimited(retryAfter: 30)))

@@ -92,19 +92,34 @@ def silent_wide_480p_clip_has_no_audio_track_and_the_table_size(stack):
     assert abs(float(info["format"]["duration"]) - 4) < 0.1
 
 
+def center_pixel(path, last=False):
+    seek = ["-sseof", "-0.2"] if last else []
+    return subprocess.run(["ffmpeg", "-v", "error"] + seek + ["-i", path, "-frames:v", "1", "-vf", "crop=2:2:iw/2:ih/2,scale=1:1",
+                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+
+
 @test
-def first_frame_upload_reaches_the_simulator_by_public_url(stack):
+def uploaded_first_and_last_frames_reach_the_simulator_by_public_url(stack):
     b = Browser(stack.port)
-    r = b.post_multipart("/tasks", dict(FOX, prompt="from an uploaded frame", resolution="480p", duration="4"),
-                         {"first_frame": ("frame.png", "image/png", png(640, 360, (250, 20, 20)))})
+    r = b.post_multipart("/tasks", dict(FOX, prompt="from uploaded frames", resolution="480p", duration="4"),
+                         {"first_frame": ("first.png", "image/png", png(640, 360, (250, 20, 20))),
+                          "last_frame": ("last.png", "image/png", png(640, 360, (20, 20, 250)))})
     assert r.status == 303, r.text[:300]
     task_id = int(r.headers["Location"].rsplit("/", 1)[1])
     row = wait_status(stack, task_id, ("completed", "failed"), 60)
     assert row["status"] == "completed", row["error_message"]
-    first = subprocess.run(["ffmpeg", "-v", "error", "-i", os.path.join(stack.data_dir, "media", row["video_file"]),
-                            "-frames:v", "1", "-vf", "crop=2:2:iw/2:ih/2,scale=1:1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                           capture_output=True, check=True).stdout
-    assert first[0] > 180 and first[1] < 90, "the first frame is not the uploaded red image: %r" % first
+    video = os.path.join(stack.data_dir, "media", row["video_file"])
+    first, last = center_pixel(video), center_pixel(video, last=True)
+    assert first[0] > 180 and first[2] < 90, "the video does not start on the uploaded red frame: %r" % first
+    assert last[2] > 180 and last[0] < 90, "the video does not end on the uploaded blue frame: %r" % last
+
+
+@test
+def no_balance_fails_the_submit_with_a_clear_message(stack):
+    b = Browser(stack.port)
+    task_id = create(b, prompt="[sim:402] an expensive idea", resolution="480p", duration="4")
+    row = wait_status(stack, task_id, ("failed",), 30)
+    assert "no balance left" in row["error_message"], row["error_message"]
 
 
 @test

@@ -41,7 +41,8 @@ struct PollerWork {
                 $0.errorMessage = nil
                 $0.nextCheckAt = now + polling.firstPollSeconds
             }
-            try system.clearAlerts()
+            // An accepted submit proves both the key and the balance.
+            try system.clearAlerts(["auth", "balance"])
             logger.info("task submitted", metadata: ["task": "\(t.id)", "upstream": "\(id)"])
             return true
         } catch let e as UpstreamError {
@@ -58,7 +59,8 @@ struct PollerWork {
         } catch {
             return try fail(t, error)
         }
-        try system.clearAlerts()
+        // A status answer proves the key, not the balance (polls are free).
+        try system.clearAlerts(["auth"])
         let updated = try store.update(t.id) { r in
             r.attempts = 0
             r.estimatedSeconds = s.estimatedSeconds ?? r.estimatedSeconds

@@ -40,8 +40,9 @@ public struct SystemState {
             .bind(kind, message, now).run()
     }
 
-    public func clearAlerts() throws {
-        try db.prepare("DELETE FROM alerts").run()
+    /// Removes the banners of these kinds (a call that succeeded proves them wrong).
+    public func clearAlerts(_ kinds: [String]) throws {
+        for kind in kinds { try db.prepare("DELETE FROM alerts WHERE kind = ?").bind(kind).run() }
     }
 
     /// Current banners, oldest first.
