@@ -111,6 +111,8 @@ public final class EventHub: Sendable {
 
     /// Sends a new stream what it missed (events after its last id, up to the hub's cursor).
     private func catchUp(_ s: StreamConnection, feed: any EventFeed, upTo cursor: Int64, now: Double) -> Bool {
+        // An id from the future (the database was replaced) would silence the stream: clamp it.
+        s.lastEventID = min(s.lastEventID, cursor)
         guard s.lastEventID < cursor else { return s.send(ServerSentEvent.ping, now: now) }
         if cursor - s.lastEventID > config.maxReplay {
             s.lastEventID = cursor
