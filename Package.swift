@@ -38,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "WebCoreTests", dependencies: ["WebCore"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl"]),
         .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "WebCore", "SQLite", "FastCGI", "Curl"]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,6 +22,8 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
     public let code: Int
     public let message: String
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
+    /// The body was larger than the caller allowed; retrying cannot help.
+    public var isTooLarge: Bool { code == Int(CURLE_FILESIZE_EXCEEDED.rawValue) }
     public var description: String { "transfer failed (\(code)): \(message)" }
 }
 
@@ -93,6 +95,9 @@ public enum Curl {
         _ = rd_setopt_write(h, CURLOPT_HEADERFUNCTION, writeHeader)
         configure(h)
         let rc = curl_easy_perform(h)
+        if sink.exceeded {
+            throw CurlError(code: Int(CURLE_FILESIZE_EXCEEDED.rawValue), message: "response larger than \(sink.maxBytes) bytes")
+        }
         if rc != CURLE_OK {
             throw CurlError(code: Int(rc.rawValue), message: String(cString: curl_easy_strerror(rc)))
         }
@@ -108,6 +113,7 @@ final class Sink {
     var file: UnsafeMutablePointer<FILE>?
     var body: [UInt8] = []
     var written = 0
+    var exceeded = false
     var headers: [String: String] = [:]
 
     init(maxBytes: Int, file: UnsafeMutablePointer<FILE>? = nil) {
@@ -120,7 +126,10 @@ private let writeBody: rd_write_callback = { ptr, size, count, user in
     guard let ptr, let user else { return 0 }
     let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
     let n = size * count
-    if sink.written + n > sink.maxBytes { return 0 }  // aborts the transfer (CURLE_WRITE_ERROR)
+    if sink.written + n > sink.maxBytes {
+        sink.exceeded = true
+        return 0  // aborts the transfer
+    }
     if let file = sink.file {
         guard fwrite(ptr, 1, n, file) == n else { return 0 }
     } else {

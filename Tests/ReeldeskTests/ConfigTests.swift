@@ -22,6 +22,12 @@ import Testing
         }
     }
 
+    @Test func simulatorFaultsAreValidatedAtBoot() {
+        #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_SIM_FAULTS": "teapot=1"]) }
+        #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_POLL_MIN_SECONDS": "20", "REELDESK_POLL_MAX_SECONDS": "10"]) }
+        #expect((try? Config.fromEnvironment(["REELDESK_SIM_FAULTS": "429=0.2"])) != nil)
+    }
+
     @Test func keyAndKeyFileTogetherAreRefused() {
         #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_API_KEY": "k", "REELDESK_API_KEY_FILE": "/dev/null"]) }
     }

@@ -89,6 +89,10 @@ extension Config {
         let simKey = reader.string("REELDESK_SIM_KEY", default: "reeldesk-simulator")
         let simExpiry = reader.number("REELDESK_SIM_EXPIRY_SECONDS", default: 86_400, range: 1...(86_400 * 30))
         let simFaults = reader.string("REELDESK_SIM_FAULTS", default: "")
+        if SimulatorFaults.Rates.parse(simFaults) == nil {
+            reader.errors.append(ConfigError(variable: "REELDESK_SIM_FAULTS",
+                                             reason: "expected name=rate pairs like 429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0,slow_seconds=3"))
+        }
         let pollFirst = reader.number("REELDESK_POLL_FIRST_SECONDS", default: 5, range: 0.1...600)
         let pollMin = reader.number("REELDESK_POLL_MIN_SECONDS", default: 5, range: 0.1...600)
         let pollMax = reader.number("REELDESK_POLL_MAX_SECONDS", default: 15, range: 0.1...3600)

@@ -34,6 +34,14 @@ extension PollerWork {
             }
             logger.info("video archived", metadata: ["task": "\(t.id)", "bytes": "\(bytes)", "size": "\(info.width)x\(info.height)"])
             return true
+        } catch let error as CurlError where error.isTooLarge {
+            logger.warning("video too large", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            try store.update(t.id) {
+                $0.status = .failed
+                $0.errorMessage = "The video is larger than REELDESK_MAX_VIDEO_MB (\(polling.maxVideoBytes >> 20) MB); it was not saved."
+                $0.nextCheckAt = nil
+            }
+            return true
         } catch {
             let expires = t.upstreamExpiresAt ?? now
             logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])

@@ -11,9 +11,8 @@ public final class SimulatorApp: Sendable {
     private let stopping = Mutex<Bool>(false)
 
     public init(config: Config, logger: Logger) throws {
-        guard let rates = SimulatorFaults.Rates.parse(config.simulatorFaults) else {
-            throw ConfigError(variable: "REELDESK_SIM_FAULTS", reason: "expected name=rate pairs like 429=0.3,500=0.2,slow=0.1,malformed=0.1")
-        }
+        // Config.fromEnvironment has already refused unparsable fault rates.
+        let rates = SimulatorFaults.Rates.parse(config.simulatorFaults) ?? SimulatorFaults.Rates()
         let context = SimulatorContext(config: config, faults: SimulatorFaults(rates: rates), logger: logger)
         try FileManager.default.createDirectory(atPath: context.filesDir, withIntermediateDirectories: true)
         _ = try SimulatorStore(path: context.databasePath)  // migrate before threads start

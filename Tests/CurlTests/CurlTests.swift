@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import Curl
+
+@Suite struct CurlTests {
+    init() { Curl.globalInit() }
+
+    @Test func requestReturnsStatusHeadersAndBody() throws {
+        let server = try OneShotHTTPServer(status: 429, headers: ["Retry-After": "7"], body: Array(#"{"error":{}}"#.utf8))
+        let r = try Curl.request(method: "POST", url: server.url + "/v1/x", headers: ["Content-Type: application/json"], body: Array("{}".utf8))
+        #expect(r.status == 429 && r.header("Retry-After") == "7" && r.body == Array(#"{"error":{}}"#.utf8))
+    }
+
+    @Test func slowAnswerTimesOut() throws {
+        let server = try OneShotHTTPServer(status: 200, body: [], delay: 1.5)
+        do {
+            _ = try Curl.request(method: "GET", url: server.url, timeoutMs: 300)
+            Issue.record("expected a timeout")
+        } catch let e as CurlError {
+            #expect(e.isTimeout)
+        }
+    }
+
+    @Test func oversizedBodyIsRefused() throws {
+        let server = try OneShotHTTPServer(status: 200, body: [UInt8](repeating: 7, count: 5000))
+        do {
+            _ = try Curl.request(method: "GET", url: server.url, maxBytes: 1000)
+            Issue.record("expected a size error")
+        } catch let e as CurlError {
+            #expect(e.isTooLarge)
+        }
+    }
+
+    @Test func downloadWritesPartThenRenames() throws {
+        let body = [UInt8](repeating: 42, count: 100_000)
+        let server = try OneShotHTTPServer(status: 200, body: body)
+        let path = NSTemporaryDirectory() + "curl-\(UUID().uuidString).bin"
+        #expect(try Curl.download(url: server.url + "/v.mp4", to: path, maxBytes: 1 << 20) == 100_000)
+        #expect(FileManager.default.contents(atPath: path) == Data(body))
+        #expect(!FileManager.default.fileExists(atPath: path + ".part"))
+    }
+
+    @Test func failedDownloadLeavesNothingBehind() throws {
+        let path = NSTemporaryDirectory() + "curl-\(UUID().uuidString).bin"
+        let missing = try OneShotHTTPServer(status: 404, body: Array("gone".utf8))
+        #expect(throws: CurlError.self) { try Curl.download(url: missing.url, to: path, maxBytes: 1 << 20) }
+        let big = try OneShotHTTPServer(status: 200, body: [UInt8](repeating: 1, count: 50_000))
+        do {
+            _ = try Curl.download(url: big.url, to: path, maxBytes: 10_000)
+            Issue.record("expected a size error")
+        } catch let e as CurlError {
+            #expect(e.isTooLarge)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: path + ".part"))
+    }
+
+    @Test func onlyHTTPAndHTTPSAreFetched() {
+        #expect(throws: CurlError.self) { try Curl.request(method: "GET", url: "file:///etc/passwd") }
+    }
+}
