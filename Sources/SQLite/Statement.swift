@@ -118,6 +118,7 @@ public struct Row {
     public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
     public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
     public func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
+    public func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
     public func bool(_ i: Int32) -> Bool { int(i) != 0 }
 
     public func text(_ i: Int32) -> String {

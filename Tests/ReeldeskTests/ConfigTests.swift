@@ -28,6 +28,15 @@ import Testing
         #expect((try? Config.fromEnvironment(["REELDESK_SIM_FAULTS": "429=0.2"])) != nil)
     }
 
+    @Test func publicURLReachabilityIsJudgedOnce() throws {
+        #expect(try !Config.fromEnvironment([:]).publicURLIsReachable)
+        #expect(try Config.fromEnvironment(["REELDESK_PUBLIC_URL": "https://reeldesk.example.com"]).publicURLIsReachable)
+        for url in ["http://localhost:8080", "http://10.1.2.3", "http://192.168.0.5", "http://172.20.0.1", "http://box.local"] {
+            #expect(!PublicAddress.isPublic(url), "\(url)")
+        }
+        #expect(PublicAddress.isPublic("http://203.0.113.7:8080"))
+    }
+
     @Test func keyAndKeyFileTogetherAreRefused() {
         #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_API_KEY": "k", "REELDESK_API_KEY_FILE": "/dev/null"]) }
     }

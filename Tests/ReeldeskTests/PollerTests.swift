@@ -103,6 +103,14 @@ import Testing
         #expect(retried.status == .queued && retried.errorMessage == nil && retried.upstreamTaskID == nil)
         #expect(retried.idempotencyKey != t.idempotencyKey)
     }
+
+    @Test func retryLeavesATaskThatIsNotRetryableAlone() throws {
+        let store = TaskStore(db: db)
+        let t = try submittedTask()
+        #expect(try store.retry(t.id) == nil)
+        #expect(try store.find(t.id) == t)
+        #expect(try store.retry(999) == nil)
+    }
 }
 
 @Suite struct LeaseTests {

@@ -34,6 +34,7 @@ def home_serves_the_form(stack):
                  "first_frame_url", "last_frame_url", "first_frame", "last_frame", "csrf_token"]:
         assert 'name="%s"' % name in r.text, "form lacks field " + name
     assert "Simulated upstream" in r.text
+    assert "which is not a public address" in r.text, "the upload fields must warn about a loopback REELDESK_PUBLIC_URL"
     assert "rd_csrf" in b.cookies
     assert "HttpOnly" in r.headers.get("Set-Cookie")
 

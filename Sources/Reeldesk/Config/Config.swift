@@ -25,8 +25,10 @@ public struct Config: Sendable {
     /// The key the simulator accepts, and the one the portal sends when no API key is set.
     public var simulatorKey: String
     public var simulatorExpirySeconds: Double
-    /// Fault rates for the simulator, e.g. `429=0.3,500=0.2,slow=0.1,malformed=0.1`.
-    public var simulatorFaults: String
+    /// Fault rates for the simulator (`REELDESK_SIM_FAULTS`, e.g. `429=0.3,500=0.2`).
+    var simulatorFaults: SimulatorFaults.Rates
+    /// Whether the upstream can reach `publicURL` (and so fetch uploaded frames).
+    public var publicURLIsReachable: Bool
     public var polling: PollingSettings
 
     /// True when no API key is configured and the portal talks to the simulator.
@@ -88,11 +90,11 @@ extension Config {
         let simSeconds = reader.number("REELDESK_SIM_SECONDS", default: 30, range: 0.1...3600)
         let simKey = reader.string("REELDESK_SIM_KEY", default: "reeldesk-simulator")
         let simExpiry = reader.number("REELDESK_SIM_EXPIRY_SECONDS", default: 86_400, range: 1...(86_400 * 30))
-        let simFaults = reader.string("REELDESK_SIM_FAULTS", default: "")
-        if SimulatorFaults.Rates.parse(simFaults) == nil {
+        let simFaults = SimulatorFaults.Rates.parse(reader.string("REELDESK_SIM_FAULTS", default: "")) ?? {
             reader.errors.append(ConfigError(variable: "REELDESK_SIM_FAULTS",
                                              reason: "expected name=rate pairs like 429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0,slow_seconds=3"))
-        }
+            return SimulatorFaults.Rates()
+        }()
         let pollFirst = reader.number("REELDESK_POLL_FIRST_SECONDS", default: 5, range: 0.1...600)
         let pollMin = reader.number("REELDESK_POLL_MIN_SECONDS", default: 5, range: 0.1...600)
         let pollMax = reader.number("REELDESK_POLL_MAX_SECONDS", default: 15, range: 0.1...3600)
@@ -111,6 +113,7 @@ extension Config {
                       logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, ssePingSeconds: ping, sseMaxReplay: maxReplay, templatesDir: templates,
                       simulatorPort: simPort, simulatorSeconds: simSeconds, simulatorKey: simKey,
                       simulatorExpirySeconds: simExpiry, simulatorFaults: simFaults,
+                      publicURLIsReachable: PublicAddress.isPublic(publicURL),
                       polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,
                                                stallSeconds: stall * 60, backoffCapSeconds: backoffCap, requestsPerSecond: rps,
                                                timeoutSeconds: timeout, maxVideoBytes: Int64(maxVideoMB) << 20,

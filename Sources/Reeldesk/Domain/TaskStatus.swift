@@ -20,6 +20,14 @@ public enum TaskStatus: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// True when a person may send it upstream again (Retry).
+    public var isRetryable: Bool {
+        switch self {
+        case .failed, .timedOut, .expired: true
+        default: false
+        }
+    }
+
     /// Text for the status badge.
     public var label: String {
         switch self {

@@ -28,7 +28,8 @@ struct TaskHandlers {
     func regenerate(_ request: Request, id: Int64) throws -> Response {
         try requireToken(request)
         guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-        let copy = try store.create(NewTask(parameters: t.parameters, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile), parent: id)
+        let copy = try store.create(NewTask(parameters: t.parameters, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile,
+                                            parentTaskID: id))
         announce()
         return .redirect(to: "/tasks/\(copy.id)")
     }
@@ -36,11 +37,10 @@ struct TaskHandlers {
     /// POST /tasks/{id}/retry: a failed, timed-out or expired task goes back in the queue.
     func retry(_ request: Request, id: Int64) throws -> Response {
         try requireToken(request)
-        guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-        guard [.failed, .timedOut, .expired].contains(t.status) else {
+        guard try store.retry(id) != nil else {
+            guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
             throw HTTPError(HTTPStatus(409), "Task \(id) is \(t.status.label.lowercased()); only failed, timed-out or expired tasks can be retried.")
         }
-        _ = try store.retry(id)
         announce()
         return .redirect(to: "/tasks/\(id)")
     }
@@ -117,7 +117,7 @@ struct TaskHandlers {
         let latest = try events.latestEventID()
         let recent = try store.list(limit: Self.recentCount)
         var formContext = form.context
-        formContext["uploads_private"] = !PublicAddress.isPublic(context.config.publicURL)
+        formContext["uploads_private"] = !context.config.publicURLIsReachable
         formContext["public_url"] = context.config.publicURL
         let page: [String: Any] = [
             "form": formContext,

@@ -11,9 +11,7 @@ public final class SimulatorApp: Sendable {
     private let stopping = Mutex<Bool>(false)
 
     public init(config: Config, logger: Logger) throws {
-        // Config.fromEnvironment has already refused unparsable fault rates.
-        let rates = SimulatorFaults.Rates.parse(config.simulatorFaults) ?? SimulatorFaults.Rates()
-        let context = SimulatorContext(config: config, faults: SimulatorFaults(rates: rates), logger: logger)
+        let context = SimulatorContext(config: config, faults: SimulatorFaults(rates: config.simulatorFaults), logger: logger)
         try FileManager.default.createDirectory(atPath: context.filesDir, withIntermediateDirectories: true)
         _ = try SimulatorStore(path: context.databasePath)  // migrate before threads start
         self.context = context

@@ -55,18 +55,18 @@ public struct TaskRecord: Sendable, Equatable {
         createdAt = row.double(19)
         updatedAt = row.double(20)
         version = row.int(21)
-        submittedAt = row.isNull(22) ? nil : row.double(22)
-        completedAt = row.isNull(23) ? nil : row.double(23)
+        submittedAt = row.optionalDouble(22)
+        completedAt = row.optionalDouble(23)
         estimatedSeconds = row.optionalInt(24).map { Int($0) }
         attempts = Int(row.int(25))
-        lastProgressAt = row.isNull(26) ? nil : row.double(26)
+        lastProgressAt = row.optionalDouble(26)
         upstreamVideoURL = row.optionalText(27)
-        upstreamExpiresAt = row.isNull(28) ? nil : row.double(28)
+        upstreamExpiresAt = row.optionalDouble(28)
         if let file = row.optionalText(29) {
             video = ArchivedVideo(file: file, poster: row.optionalText(30), width: Int(row.int(31)), height: Int(row.int(32)),
                                   seconds: row.double(33), fps: row.double(34), hasAudio: row.bool(35), bytes: row.int(36))
         }
-        nextCheckAt = row.isNull(37) ? nil : row.double(37)
+        nextCheckAt = row.optionalDouble(37)
     }
 }
 
@@ -118,11 +118,11 @@ struct TaskEventPayload: Codable {
         url = "/tasks/\(t.id)"
         submittedAt = t.submittedAt
         estimatedSeconds = t.estimatedSeconds
-        let archived = t.status == .completed && t.video != nil
-        videoUrl = archived ? "/tasks/\(t.id)/video" : nil
-        posterUrl = archived && t.video?.poster != nil ? "/tasks/\(t.id)/poster" : nil
-        downloadUrl = archived ? "/tasks/\(t.id)/video?download=1" : nil
-        videoMeta = archived ? t.video.map(TaskViews.videoMeta) : nil
+        let links = MediaLinks(t)
+        videoUrl = links?.video
+        posterUrl = links?.poster
+        downloadUrl = links?.download
+        videoMeta = links != nil ? t.video.map(TaskViews.videoMeta) : nil
         isTerminal = t.status.isTerminal
     }
 

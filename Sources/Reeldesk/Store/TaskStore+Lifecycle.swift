@@ -56,10 +56,13 @@ extension TaskStore {
     }
 
     /// Puts a failed, timed-out or expired task back in the queue as a fresh upstream request
-    /// (new idempotency key, so the upstream does not answer with the old failure).
+    /// (new idempotency key, so the upstream does not answer with the old failure). Returns nil,
+    /// changing nothing, when the task does not exist or is not retryable.
     public func retry(_ id: Int64) throws -> TaskRecord? {
-        try update(id) { t in
-            guard [.failed, .timedOut, .expired, .cancelled].contains(t.status) else { return }
+        var retried = false
+        let t = try update(id) { t in
+            guard t.status.isRetryable else { return }
+            retried = true
             t.status = .queued
             t.progress = 0
             t.errorMessage = nil
@@ -71,12 +74,6 @@ extension TaskStore {
             t.nextCheckAt = nil
             t.idempotencyKey = UUID().uuidString.lowercased()
         }
-    }
-
-    /// The parent of a regenerated or remixed task, recorded for lineage.
-    public func create(_ new: NewTask, parent: Int64) throws -> TaskRecord {
-        var n = new
-        n.parentTaskID = parent
-        return try create(n)
+        return retried ? t : nil
     }
 }

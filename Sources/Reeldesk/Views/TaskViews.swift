@@ -44,13 +44,12 @@ enum TaskViews {
         d["elapsed"] = t.submittedAt.map { Formatting.duration((t.completedAt ?? now) - $0) } ?? "not started"
         d["estimate"] = t.estimatedSeconds.map { "about " + Formatting.duration(Double($0)) } ?? "unknown"
         d["estimated_seconds"] = t.estimatedSeconds.map { String($0) } ?? ""
-        d["can_retry"] = [.failed, .timedOut, .expired].contains(t.status)
+        d["can_retry"] = t.status.isRetryable
         d["remix_url"] = "/?remix=\(t.id)"
         if let seed = p.seed { d["seed_url"] = "/?seed_from=\(t.id)"; d["seed_value"] = String(seed) }
-        if t.status == .completed, let v = t.video {
+        if let links = MediaLinks(t), let v = t.video {
             d["video"] = [
-                "url": "/tasks/\(t.id)/video", "download_url": "/tasks/\(t.id)/video?download=1",
-                "poster_url": v.poster != nil ? "/tasks/\(t.id)/poster" : "",
+                "url": links.video, "download_url": links.download, "poster_url": links.poster ?? "",
                 "width": String(v.width), "height": String(v.height), "meta": videoMeta(v),
             ] as [String: Any]
         }
@@ -68,5 +67,19 @@ enum TaskViews {
         if let url { return url }
         if file != nil { return "uploaded image" }
         return "none"
+    }
+}
+
+/// The addresses of a completed task's archived media (nil until the video is archived).
+struct MediaLinks {
+    let video: String
+    let download: String
+    let poster: String?
+
+    init?(_ t: TaskRecord) {
+        guard t.status == .completed, let v = t.video else { return nil }
+        video = "/tasks/\(t.id)/video"
+        download = video + "?download=1"
+        poster = v.poster != nil ? "/tasks/\(t.id)/poster" : nil
     }
 }
