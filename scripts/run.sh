@@ -1,45 +1,79 @@
 #!/usr/bin/env bash
-# `make run`: starts `reeldesk serve` and nginx (from a prefix in the data dir) in the
-# foreground, prints the URL, and stops both cleanly on Ctrl-C or SIGTERM.
+# `make run`: starts the simulator (when no API key is set), `reeldesk serve` and nginx (from a
+# prefix in the data dir) in the foreground, prints the URL, and stops all of them on Ctrl-C or
+# SIGTERM. If any of them stops on its own, the others are stopped too and the exit status is
+# non-zero. A start that cannot work (tools missing, data dir not writable, port busy, another
+# Reeldesk on the same data dir) is refused with one line before anything starts.
 # Usage: scripts/run.sh [path/to/reeldesk]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$repo/.build/release/reeldesk}
 cd "$repo"
 
-# Validate the configuration once; the same binary tells the scripts the resolved settings.
-exports=$("$bin" check-config --export)
-eval "$(echo "$exports" | sed 's/^/export /')"
-mkdir -p "$REELDESK_DATA_DIR"
-"$bin" migrate
+# The binary validates the configuration and prints the resolved settings as NAME=value lines.
+# They are read as data (never eval'ed): a value cannot run a command.
+exports=$("$bin" check-config --export) || exit 2
+while IFS='=' read -r name value; do
+    case "$name" in REELDESK_[A-Z_]*) export "$name=$value" ;; esac
+done <<< "$exports"
+
+"$bin" preflight || exit 1
+"$bin" migrate >/dev/null
 prefix=$("$repo/scripts/nginx-conf.sh")
 
 pids=()
-stop() {
-    trap - INT TERM EXIT
+names=()
+stopping=0
+stop_all() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    echo "Reeldesk stopped."
 }
-trap stop INT TERM EXIT
+on_signal() { stopping=1; trap - INT TERM; stop_all; echo "Reeldesk stopped."; exit 0; }
+trap on_signal INT TERM
+trap 'stop_all' EXIT
+fail() { echo "reeldesk: $*" >&2; exit 1; }
+
+start() {  # start NAME COMMAND...
+    names+=("$1"); shift
+    "$@" &
+    pids+=($!)
+}
+wait_for_socket() {  # wait_for_socket NAME PATH
+    for _ in $(seq 1 100); do
+        [ -S "$2" ] && return 0
+        kill -0 "${pids[-1]}" 2>/dev/null || fail "$1 did not start; see the messages above."
+        sleep 0.1
+    done
+    fail "$1 did not open $2 within 10 s; see the messages above."
+}
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$REELDESK_SIMULATED" = 1 ]; then
     # No API key: the portal talks to the built-in simulator, which is started here.
-    "$bin" simulator &
-    pids+=($!)
-    for _ in $(seq 1 100); do [ -S "$REELDESK_SIM_SOCKET" ] && break; sleep 0.1; done
+    start simulator "$bin" simulator
+    wait_for_socket "the simulator" "$REELDESK_SIM_SOCKET"
 fi
-"$bin" serve &
-pids+=($!)
-for _ in $(seq 1 100); do [ -S "$REELDESK_SOCKET" ] && break; sleep 0.1; done
-[ -S "$REELDESK_SOCKET" ] || { echo "reeldesk serve did not start; see the messages above." >&2; exit 1; }
+start "reeldesk serve" "$bin" serve
+wait_for_socket "reeldesk serve" "$REELDESK_SOCKET"
 
-nginx -p "$prefix" -c conf/nginx.conf -e stderr -g 'daemon off;' &
-pids+=($!)
-sleep 0.3
-kill -0 "${pids[-1]}" 2>/dev/null || { echo "nginx did not start; see the messages above." >&2; exit 1; }
+start nginx nginx -p "$prefix" -c conf/nginx.conf -e stderr -g 'daemon off;'
+up=0
+for _ in $(seq 1 50); do
+    kill -0 "${pids[-1]}" 2>/dev/null || fail "nginx did not start; see the messages above."
+    if (exec 3<>"/dev/tcp/$REELDESK_HOST/$REELDESK_PORT") 2>/dev/null; then up=1; break; fi
+    sleep 0.1
+done
+[ "$up" = 1 ] || fail "nginx is not answering on $REELDESK_HOST:$REELDESK_PORT; see the messages above."
 
 [ "$REELDESK_SIMULATED" = 1 ] && echo "No REELDESK_API_KEY set: using the built-in upstream simulator (videos are synthetic)."
 echo "Reeldesk is up at http://$REELDESK_HOST:$REELDESK_PORT/  (Ctrl-C stops it)"
-wait -n "${pids[@]}" || true
+
+# Whichever child ends first ends the run; its status decides ours (a clean exit of a child
+# we did not stop is still a failure: the portal is no longer whole).
+status=0
+wait -n "${pids[@]}" || status=$?
+[ "$stopping" = 1 ] && exit 0
+for i in "${!pids[@]}"; do
+    kill -0 "${pids[$i]}" 2>/dev/null || echo "reeldesk: ${names[$i]} stopped (status $status); stopping the rest." >&2
+done
+exit $(( status == 0 ? 1 : status ))

@@ -13,4 +13,38 @@ static inline CURLcode rd_setopt_write(CURL *h, CURLoption o, rd_write_callback 
 static inline CURLcode rd_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode rd_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode rd_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+#include <arpa/inet.h>
+#include <string.h>
+
+/* True for addresses that are not on the public internet: loopback, private, link-local,
+   carrier-grade NAT, multicast, reserved, unspecified (IPv4, IPv6 and IPv4-mapped IPv6). */
+static inline int rd_is_private_ipv4(const unsigned char *a) {
+    return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+           (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+           (a[0] == 192 && a[1] == 0 && a[2] == 0) || (a[0] == 198 && (a[1] & 0xfe) == 18) || a[0] >= 224;
+}
+static inline int rd_is_private_address(const char *ip) {
+    unsigned char a[16];
+    if (inet_pton(AF_INET, ip, a) == 1) return rd_is_private_ipv4(a);
+    if (inet_pton(AF_INET6, ip, a) != 1) return 1;
+    static const unsigned char mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
+    if (memcmp(a, mapped, 12) == 0) return rd_is_private_ipv4(a + 12);
+    int zero = 1;
+    for (int i = 0; i < 15; i++) if (a[i]) zero = 0;
+    if (zero && (a[15] == 0 || a[15] == 1)) return 1;          /* :: and ::1 */
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return 1;        /* fe80::/10 link-local */
+    if ((a[0] & 0xfe) == 0xfc) return 1;                        /* fc00::/7 unique local */
+    if (a[0] == 0xff) return 1;                                 /* multicast */
+    return 0;
+}
+/* CURLOPT_PREREQFUNCTION: runs once per connection (redirects included) with the address
+   actually connected to; refuses the request when that address is not public. */
+static int rd_prereq_public_only(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port) {
+    (void)clientp; (void)local_ip; (void)primary_port; (void)local_port;
+    return rd_is_private_address(primary_ip) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+}
+static inline CURLcode rd_setopt_public_only(CURL *h) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, rd_prereq_public_only);
+}
 #endif

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <errno.h>
 #include <string.h>
+#include <malloc.h>
 
 /* POLLRDHUP is not imported into Swift (it hides behind _GNU_SOURCE). */
 static const short reeldesk_POLLRDHUP = 0x2000;

@@ -24,6 +24,8 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
     /// The body was larger than the caller allowed; retrying cannot help.
     public var isTooLarge: Bool { code == Int(CURLE_FILESIZE_EXCEEDED.rawValue) }
+    /// A `publicOnly` transfer reached a loopback, private or link-local address; retrying cannot help.
+    public var isRefusedAddress: Bool { code == Int(CURLE_ABORTED_BY_CALLBACK.rawValue) }
     public var description: String { "transfer failed (\(code)): \(message)" }
 }
 
@@ -51,8 +53,10 @@ public enum Curl {
     }
 
     /// Streams a GET to `path` (write to `path.part`, rename on success). Fails on HTTP errors,
-    /// files over `maxBytes`, and transfers slower than 1 KB/s for `lowSpeedSeconds`.
-    public static func download(url: String, to path: String, maxBytes: Int64, lowSpeedSeconds: Int = 30, connectTimeoutMs: Int = 10000) throws -> Int64 {
+    /// files over `maxBytes`, and transfers slower than 1 KB/s for `lowSpeedSeconds`. With
+    /// `publicOnly`, every connection (redirects included) must reach a public address.
+    public static func download(url: String, to path: String, maxBytes: Int64, publicOnly: Bool = false,
+                                lowSpeedSeconds: Int = 30, connectTimeoutMs: Int = 10000) throws -> Int64 {
         let partPath = path + ".part"
         guard let file = fopen(partPath, "wb") else { throw CurlError(code: -1, message: "cannot write \(partPath)") }
         let sink = Sink(maxBytes: Int(maxBytes), file: file)
@@ -65,6 +69,7 @@ public enum Curl {
                 _ = rd_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1024)
                 _ = rd_setopt_long(h, CURLOPT_LOW_SPEED_TIME, lowSpeedSeconds)
                 _ = rd_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
+                if publicOnly { _ = rd_setopt_public_only(h) }
             }
             fclose(file)
             guard result.status == 200 else { throw CurlError(code: -2, message: "HTTP \(result.status)") }
@@ -97,6 +102,9 @@ public enum Curl {
         let rc = curl_easy_perform(h)
         if sink.exceeded {
             throw CurlError(code: Int(CURLE_FILESIZE_EXCEEDED.rawValue), message: "response larger than \(sink.maxBytes) bytes")
+        }
+        if rc == CURLE_ABORTED_BY_CALLBACK {
+            throw CurlError(code: Int(rc.rawValue), message: "refused: the address is not on the public internet")
         }
         if rc != CURLE_OK {
             throw CurlError(code: Int(rc.rawValue), message: String(cString: curl_easy_strerror(rc)))

@@ -4,15 +4,25 @@ import Logging
 import Synchronization
 import WebCore
 
-/// One thread that holds every open event stream. Workers hand streams over with `adopt`; the
-/// hub polls all stream sockets for departures (POLLRDHUP), wakes on a self-pipe when the app
-/// writes an event (`notify`) and at least once a second to catch events written by other
-/// processes, writes new events to each subscriber, and pings idle streams.
+/// One thread that holds every open event stream and never blocks on any of them. Workers hand
+/// streams over with `adopt`; the hub polls all stream sockets (departures via POLLRDHUP,
+/// writability where bytes wait), wakes on a self-pipe when the app writes an event (`notify`)
+/// and at least once a second to catch events written by other processes.
+///
+/// Each stream has a bounded buffer. Live streams share one read of new events; a stream that is
+/// behind (a reconnect with an old `Last-Event-ID`) is replayed in batches, the next batch read
+/// only once its socket has taken the previous one. A stream whose buffer overflows, or whose
+/// socket takes nothing for `streamWriteTimeout`, is closed; the browser reconnects with
+/// `Last-Event-ID` and misses nothing.
 public final class EventHub: Sendable {
     private struct Shared: ~Copyable {
         var incoming: [StreamConnection] = []
         var stopping = false
     }
+
+    /// Replay batches are read while a stream has less than this queued.
+    static let replayLowWater = 64 * 1024
+    static let replayBatch = 200
 
     private let shared = Mutex(Shared())
     private let openCount = Atomic<Int>(0)
@@ -21,7 +31,6 @@ public final class EventHub: Sendable {
     private let config: FastCGIConfig
     private let makeFeed: @Sendable () throws -> any EventFeed
     private let logger: Logger
-    private let finished = Mutex<Bool>(false)
 
     public init(config: FastCGIConfig, logger: Logger, makeFeed: @escaping @Sendable () throws -> any EventFeed) {
         var fds: [Int32] = [0, 0]
@@ -56,7 +65,7 @@ public final class EventHub: Sendable {
             s.incoming.append(stream)
             return true
         }
-        if accepted { notify() } else { stream.finish(); release() }
+        if accepted { notify() } else { stream.finish(graceful: true); release() }
     }
 
     /// Wakes the hub: new events may be in the feed.
@@ -73,9 +82,7 @@ public final class EventHub: Sendable {
 
     /// The hub loop; returns after `stop`, with every stream finished.
     public func run() {
-        var streams: [StreamConnection] = []
-        var feed: (any EventFeed)?
-        var cursor: Int64 = -1
+        var state = HubState()
         while true {
             let (incoming, stopping) = shared.withLock { s in
                 defer { s.incoming.removeAll() }
@@ -83,23 +90,30 @@ public final class EventHub: Sendable {
             }
             let now = monotonicNow()
             if stopping {
-                for s in streams + incoming { s.finish(); release() }
-                logger.info("event hub stopped", metadata: ["closed": "\(streams.count + incoming.count)"])
+                for s in state.streams + incoming { s.finish(graceful: true); release() }
+                logger.info("event hub stopped", metadata: ["closed": "\(state.streams.count + incoming.count)"])
                 return
             }
-            if feed == nil { feed = openFeed() }
-            if cursor < 0, let feed { cursor = (try? feed.latestEventID()) ?? -1 }
-            for s in incoming {
-                s.setWriteTimeout(seconds: config.streamWriteTimeout)
-                if let feed, catchUp(s, feed: feed, upTo: cursor, now: now) { streams.append(s) } else { close(s) }
+            if state.feed == nil { state.feed = openFeed() }
+            if let feed = state.feed {
+                if state.cursor < 0 { state.cursor = (try? feed.latestEventID()) ?? -1 }
+                for s in incoming { admit(s, cursor: state.cursor, now: now) }
+                state.streams += incoming
+                if state.cursor >= 0 { state.cursor = deliverNew(&state, feed: feed, now: now) }
+                replay(&state, feed: feed, now: now)
+            } else {
+                for s in incoming { close(s, reason: "no event feed") }
             }
-            if let feed, cursor >= 0 {
-                cursor = deliverNew(to: &streams, feed: feed, after: cursor, now: now)
-            }
-            streams = pingIdle(streams, now: now)
-            streams = dropDeparted(streams, timeoutMs: pollTimeoutMs)
+            pingIdle(&state, now: now)
+            waitAndWrite(&state, timeoutMs: pollTimeoutMs)
             drainWakePipe()
         }
+    }
+
+    private struct HubState {
+        var streams: [StreamConnection] = []
+        var feed: (any EventFeed)?
+        var cursor: Int64 = -1
     }
 
     private func openFeed() -> (any EventFeed)? {
@@ -109,42 +123,28 @@ public final class EventHub: Sendable {
         }
     }
 
-    /// Sends a new stream what it missed (events after its last id, up to the hub's cursor).
-    private func catchUp(_ s: StreamConnection, feed: any EventFeed, upTo cursor: Int64, now: Double) -> Bool {
+    /// A new stream starts where it asked to; one too far behind gets a single `reload` event.
+    private func admit(_ s: StreamConnection, cursor: Int64, now: Double) {
         // An id from the future (the database was replaced) would silence the stream: clamp it.
-        s.lastEventID = min(s.lastEventID, cursor)
-        guard s.lastEventID < cursor else { return s.send(ServerSentEvent.ping, now: now) }
+        s.lastEventID = min(s.lastEventID, max(cursor, 0))
         if cursor - s.lastEventID > config.maxReplay {
             s.lastEventID = cursor
-            return s.send(ServerSentEvent(id: cursor, name: "reload", data: "{}").encoded, now: now)
-        }
-        do {
-            var after = s.lastEventID
-            while after < cursor {
-                let batch = try feed.events(after: after, limit: 500).filter { $0.id <= cursor }
-                if batch.isEmpty { break }
-                if !send(batch, to: s, now: now) { return false }
-                after = batch.last?.id ?? cursor
-            }
-            s.lastEventID = max(s.lastEventID, cursor)
-            return true
-        } catch {
-            logger.error("event replay failed", metadata: ["error": "\(error)"])
-            return false
+            s.enqueue(ServerSentEvent(id: cursor, name: "reload", data: "{}").encoded, now: now)
+        } else if s.lastEventID >= cursor {
+            s.enqueue(ServerSentEvent.ping, now: now)
         }
     }
 
-    /// Reads events after `cursor` and writes each to every stream that wants it.
-    private func deliverNew(to streams: inout [StreamConnection], feed: any EventFeed, after cursor: Int64, now: Double) -> Int64 {
-        var cursor = cursor
+    /// Reads events after the hub's cursor once and queues them to every stream that is live
+    /// (caught up to the cursor); streams still replaying get them through `replay`.
+    private func deliverNew(_ state: inout HubState, feed: any EventFeed, now: Double) -> Int64 {
+        var cursor = state.cursor
         do {
             while true {
                 let batch = try feed.events(after: cursor, limit: 500)
                 guard let last = batch.last else { break }
-                streams = streams.filter { s in
-                    let ok = send(batch.filter { $0.id > s.lastEventID }, to: s, now: now)
-                    if !ok { close(s) }
-                    return ok
+                for s in state.streams where s.lastEventID >= cursor {
+                    queue(batch, to: s, now: now)
                 }
                 cursor = last.id
                 if batch.count < 500 { break }
@@ -152,37 +152,84 @@ public final class EventHub: Sendable {
         } catch {
             logger.error("event feed failed", metadata: ["error": "\(error)"])
         }
+        state.streams.removeAll { s in
+            guard s.pendingBytes > config.maxStreamBuffer else { return false }
+            close(s, reason: "too far behind")
+            return true
+        }
         return cursor
     }
 
-    private func send(_ events: [ServerSentEvent], to s: StreamConnection, now: Double) -> Bool {
+    /// Queues the next batch to each stream that is behind the cursor and has drained enough.
+    private func replay(_ state: inout HubState, feed: any EventFeed, now: Double) {
+        for s in state.streams where s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater {
+            do {
+                let batch = try feed.events(after: s.lastEventID, limit: Self.replayBatch).filter { $0.id <= state.cursor }
+                if batch.isEmpty { s.lastEventID = state.cursor } else { queue(batch, to: s, now: now) }
+            } catch {
+                logger.error("event replay failed", metadata: ["rid": "\(s.requestID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func queue(_ events: [ServerSentEvent], to s: StreamConnection, now: Double) {
         var bytes: [UInt8] = []
-        for e in events where s.subscription.accepts(e) { bytes += e.encoded }
+        for e in events where e.id > s.lastEventID && s.subscription.accepts(e) { bytes += e.encoded }
         if let last = events.last { s.lastEventID = max(s.lastEventID, last.id) }
-        return bytes.isEmpty || s.send(bytes, now: now)
+        s.enqueue(bytes, now: now)
     }
 
-    private func pingIdle(_ streams: [StreamConnection], now: Double) -> [StreamConnection] {
-        streams.filter { s in
-            guard now - s.lastWrite >= config.pingInterval else { return true }
-            if s.send(ServerSentEvent.ping, now: now) { return true }
-            close(s)
-            return false
+    private func pingIdle(_ state: inout HubState, now: Double) {
+        for s in state.streams where s.pendingBytes == 0 && now - s.lastWrite >= config.pingInterval {
+            s.enqueue(ServerSentEvent.ping, now: now)
         }
     }
 
-    /// Waits for a wake-up, a departure or the timeout; finishes streams whose peer hung up.
-    private func dropDeparted(_ streams: [StreamConnection], timeoutMs: Int32) -> [StreamConnection] {
+    /// Writes what each socket takes, waits for a wake-up, writability or a departure (at most
+    /// `timeoutMs`), and closes streams that left, broke, or took nothing for too long.
+    private func waitAndWrite(_ state: inout HubState, timeoutMs: Int32) {
+        let now = monotonicNow()
+        var anyPending = false
+        state.streams.removeAll { s in
+            guard s.pendingBytes > 0 else { return false }
+            switch s.flush(now: now) {
+            case .drained: return false
+            case .blocked:
+                if now - s.lastProgress > config.streamWriteTimeout {
+                    close(s, reason: "not reading")
+                    return true
+                }
+                anyPending = true
+                return false
+            case .dead:
+                close(s, reason: "write failed")
+                return true
+            }
+        }
         var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-        for s in streams { fds.append(pollfd(fd: s.fd, events: reeldesk_POLLRDHUP, revents: 0)) }
-        let rc = poll(&fds, nfds_t(fds.count), timeoutMs)
-        guard rc > 0 else { return streams }
-        var alive: [StreamConnection] = []
-        alive.reserveCapacity(streams.count)
-        for (i, s) in streams.enumerated() {
-            if fds[i + 1].revents != 0 { close(s) } else { alive.append(s) }
+        fds.reserveCapacity(state.streams.count + 1)
+        for s in state.streams {
+            let out: Int16 = s.pendingBytes > 0 ? Int16(POLLOUT) : 0
+            fds.append(pollfd(fd: s.fd, events: reeldesk_POLLRDHUP | out, revents: 0))
         }
-        return alive
+        // With bytes waiting, come back soon enough to apply the write timeout.
+        let rc = poll(&fds, nfds_t(fds.count), anyPending ? min(timeoutMs, 250) : timeoutMs)
+        guard rc > 0 else { return }
+        let gone = reeldesk_POLLRDHUP | Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)
+        var alive: [StreamConnection] = []
+        alive.reserveCapacity(state.streams.count)
+        let after = monotonicNow()
+        for (i, s) in state.streams.enumerated() {
+            let revents = fds[i + 1].revents
+            if revents & gone != 0 {
+                close(s, reason: nil)
+            } else if revents & Int16(POLLOUT) != 0, s.flush(now: after) == .dead {
+                close(s, reason: "write failed")
+            } else {
+                alive.append(s)
+            }
+        }
+        state.streams = alive
     }
 
     /// At most 1 s, so events written by another process (or missed wake-ups) arrive promptly,
@@ -194,8 +241,11 @@ public final class EventHub: Sendable {
         while read(wakeRead, &buf, 256) > 0 {}
     }
 
-    private func close(_ s: StreamConnection) {
-        s.finish()
+    private func close(_ s: StreamConnection, reason: String?) {
+        if let reason {
+            logger.info("event stream closed", metadata: ["rid": "\(s.requestID)", "reason": "\(reason)", "queued": "\(s.pendingBytes)"])
+        }
+        s.finish(graceful: false)
         release()
     }
 }

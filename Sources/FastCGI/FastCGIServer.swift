@@ -25,9 +25,12 @@ public final class FastCGIServer: Sendable {
         self.config = config
         self.logger = logger
         self.makeResponder = makeResponder
-        self.socket = try ListeningSocket.open(path: config.socketPath)
+        self.socket = try ListeningSocket.open(path: config.socketPath, group: config.socketGroup)
         self.hub = hub
     }
+
+    /// True when a live process accepts connections on the unix socket at `path`.
+    public static func isServing(_ path: String) -> Bool { ListeningSocket.isLive(path) }
 
     /// Call once in main before any thread starts.
     public static func initializeLibrary() {
@@ -108,12 +111,15 @@ public final class FastCGIServer: Sendable {
         } catch {
             let status: HTTPStatus = if case .tooLarge = error { .payloadTooLarge } else { .badRequest }
             let requestID = Request.makeRequestID()
+            if case .malformed(let why) = error { logger.notice("request refused", metadata: ["rid": "\(requestID)", "why": "\(why)"]) }
             let response = responder.errorResponse(status, requestID: requestID)
             ResponseWriter.write(response, bytes: response.bodyBytes, headOnly: false, to: out)
             logAccess(method: "?", path: "?", status: status.code, started: started, requestID: requestID)
             return false
         }
         let response = responder.respond(to: request)
+        // A large body leaves freed pages in malloc's arenas; hand them back to the system.
+        defer { if request.body.count >= 8 << 20 { malloc_trim(0) } }
         switch response.body {
         case .bytes(let bytes):
             ResponseWriter.write(response, bytes: bytes, headOnly: request.method == .head, to: out)
@@ -153,6 +159,13 @@ public final class FastCGIServer: Sendable {
             "rid": "\(requestID)", "method": "\(method)", "path": "\(path)",
             "status": "\(status)", "ms": "\(String(format: "%.1f", ms))",
         ])
+    }
+
+    /// The process's descriptor limit (after `initializeLibrary` raised it).
+    public static func fileLimit() -> Int {
+        var lim = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &lim) == 0 else { return 1024 }
+        return lim.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(lim.rlim_cur)
     }
 
     /// Many event streams need many descriptors: lift the soft limit to the hard one.

@@ -21,13 +21,20 @@ struct ListeningSocket {
         }
     }
 
-    static func open(path: String, backlog: Int32 = 1024) throws -> ListeningSocket {
+    /// Listens on `path`, connectable by this user only, or also by `group` (nginx's).
+    static func open(path: String, group: String? = nil, backlog: Int32 = 1024) throws -> ListeningSocket {
         guard path.utf8.count < 108 else { throw OpenError.pathTooLong(path) }
         if isLive(path) { throw OpenError.alreadyServing(path) }
         let fd = FCGX_OpenSocket(path, backlog)
         guard fd >= 0 else { throw OpenError.cannotOpen(path, errno) }
-        // nginx workers may run as another user: let them connect (the data dir guards access).
-        chmod(path, 0o666)
+        // Only the service user, or nginx's group too: any other local user bypassing nginx
+        // (or sending crafted records) is refused by the kernel.
+        if let group, let entry = getgrnam(group) {
+            _ = chown(path, uid_t.max, entry.pointee.gr_gid)
+            chmod(path, 0o660)
+        } else {
+            chmod(path, 0o600)
+        }
         return ListeningSocket(fd: fd, path: path)
     }
 

@@ -3,42 +3,51 @@ import WebCore
 
 /// Turns an accepted `FCGX_Request` into a `WebCore.Request`.
 enum RequestReader {
-    enum ReadError: Error { case tooLarge(Int), truncated }
+    enum ReadError: Error {
+        /// The declared body is over the limit (and the bytes that came match the declaration).
+        case tooLarge(Int)
+        /// Fewer or more bytes than declared, or unusable parameters.
+        case malformed(String)
+    }
 
-    /// Reads CGI params and the body (up to `maxBody` bytes; beyond that the body is drained
-    /// so nginx is not cut off mid-write, and `tooLarge` is thrown).
+    /// Reads and validates the CGI params, then the body (up to `maxBody` bytes). A declared
+    /// length over the limit is drained (up to a bound, so nginx is not cut off mid-write) and
+    /// answered 413 when the body really is that long, 400 when the declaration was a lie.
     static func read(_ req: UnsafeMutablePointer<FCGX_Request>, maxBody: Int) throws(ReadError) -> Request {
-        var params: [String: String] = [:]
-        var headers = HTTPHeaders()
-        if var env = req.pointee.envp {
-            while let entry = env.pointee {
-                let s = String(cString: entry)
-                if let eq = s.firstIndex(of: "=") {
-                    let key = String(s[..<eq])
-                    let value = String(s[s.index(after: eq)...])
-                    if params[key] == nil { params[key] = value }
-                    if key.hasPrefix("HTTP_") { headers.add(headerName(fromCGI: key), value) }
-                }
-                env += 1
-            }
+        let params: CGIParameters
+        do {
+            params = try CGIParameters.parse(pairs(req.pointee.envp))
+        } catch {
+            if let stream = req.pointee.in { _ = drain(stream, upTo: maxBody) }
+            throw .malformed("\(error)")
         }
-        if let ct = params["CONTENT_TYPE"], !ct.isEmpty { headers.add("Content-Type", ct) }
-        let length = Int(params["CONTENT_LENGTH"] ?? "") ?? 0
-        let body = try readBody(req.pointee.in, length: length, maxBody: maxBody)
-        let (path, query) = pathAndQuery(params)
-        return Request(
-            method: HTTPMethod(params["REQUEST_METHOD"] ?? "GET"),
-            path: path, query: query, headers: headers, body: body,
-            remoteAddress: params["REMOTE_ADDR"] ?? "",
-            requestID: params["REQUEST_ID"].flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
-        )
+        let body = try readBody(req.pointee.in, length: params.contentLength, maxBody: maxBody)
+        return Request(method: params.method, path: params.path, query: params.query, headers: params.headers, body: body,
+                       remoteAddress: params.remoteAddress, requestID: params.requestID)
+    }
+
+    /// The `NAME=value` strings of the environment block, split at the first `=`.
+    static func pairs(_ envp: FCGX_ParamArray?) -> [(name: String, value: String)] {
+        guard var env = envp else { return [] }
+        var out: [(name: String, value: String)] = []
+        while let entry = env.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") {
+                out.append((String(s[..<eq]), String(s[s.index(after: eq)...])))
+            }
+            env += 1
+        }
+        return out
     }
 
     static func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, length: Int, maxBody: Int) throws(ReadError) -> [UInt8] {
         guard let stream else { return [] }
         if length > maxBody {
-            drain(stream)
-            throw .tooLarge(length)
+            // Past twice the limit nobody legitimate is still sending: stop reading there.
+            let bound = min(length, 2 * maxBody + (1 << 20))
+            let got = drain(stream, upTo: bound)
+            if got >= bound { throw .tooLarge(length) }
+            throw .malformed("declared \(length) bytes, received \(got)")
         }
         var body = [UInt8](repeating: 0, count: length)
         var got = 0
@@ -46,29 +55,25 @@ enum RequestReader {
             let n = body.withUnsafeMutableBytes { raw in
                 FCGX_GetStr(raw.baseAddress!.assumingMemoryBound(to: CChar.self) + got, Int32(min(length - got, 1 << 20)), stream)
             }
-            if n <= 0 { throw .truncated }
+            if n <= 0 { throw .malformed("declared \(length) bytes, received \(got)") }
             got += Int(n)
         }
+        // Bytes beyond the declared length mean the declaration was wrong.
+        if drain(stream, upTo: 1) > 0 { throw .malformed("more bytes than the declared \(length)") }
         return body
     }
 
-    /// Reads and discards the rest of the input.
-    static func drain(_ stream: UnsafeMutablePointer<FCGX_Stream>) {
+    /// Reads and discards input until its end or until more than `limit` bytes (then stops
+    /// reading; the connection is closed after the answer). Returns the bytes read.
+    @discardableResult
+    static func drain(_ stream: UnsafeMutablePointer<FCGX_Stream>, upTo limit: Int) -> Int {
         var scratch = [CChar](repeating: 0, count: 65536)
-        while scratch.withUnsafeMutableBufferPointer({ FCGX_GetStr($0.baseAddress, 65536, stream) }) > 0 {}
-    }
-
-    /// `HTTP_X_REQUESTED_WITH` → `X-Requested-With`.
-    static func headerName(fromCGI key: String) -> String {
-        key.dropFirst(5).split(separator: "_").map { $0.prefix(1) + $0.dropFirst().lowercased() }.joined(separator: "-")
-    }
-
-    /// nginx passes the decoded, normalised path as DOCUMENT_URI; fall back to REQUEST_URI.
-    static func pathAndQuery(_ params: [String: String]) -> (String, String) {
-        let query = params["QUERY_STRING"] ?? ""
-        if let doc = params["DOCUMENT_URI"], !doc.isEmpty { return (doc, query) }
-        let uri = params["REQUEST_URI"] ?? "/"
-        let rawPath = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
-        return (String(decoding: URLEncodedForm.percentDecode(Array(rawPath.utf8), plusIsSpace: false), as: UTF8.self), query)
+        var total = 0
+        while total <= limit {
+            let n = scratch.withUnsafeMutableBufferPointer { FCGX_GetStr($0.baseAddress, 65536, stream) }
+            if n <= 0 { break }
+            total += Int(n)
+        }
+        return total
     }
 }

@@ -32,9 +32,14 @@ public struct FastCGIConfig: Sendable {
     /// A stream further behind than this many events gets a `reload` event instead of a replay,
     /// so one stale client cannot keep the hub busy replaying a whole history.
     public var maxReplay: Int64
+    /// The group allowed to connect (mode 0660); nil allows only this user (mode 0600).
+    public var socketGroup: String?
+    /// Bytes a stream may have queued and unread before it is closed as too far behind.
+    public var maxStreamBuffer: Int
 
     public init(socketPath: String, workers: Int = 32, maxBodyBytes: Int = 64 << 20, maxStreams: Int = 10_000,
-                pingInterval: Double = 15, streamWriteTimeout: Double = 10, drainSeconds: Double = 4, maxReplay: Int64 = 5000) {
+                pingInterval: Double = 15, streamWriteTimeout: Double = 10, drainSeconds: Double = 4, maxReplay: Int64 = 5000,
+                maxStreamBuffer: Int = 1 << 20) {
         self.socketPath = socketPath
         self.workers = workers
         self.maxBodyBytes = maxBodyBytes
@@ -43,5 +48,6 @@ public struct FastCGIConfig: Sendable {
         self.streamWriteTimeout = streamWriteTimeout
         self.drainSeconds = drainSeconds
         self.maxReplay = maxReplay
+        self.maxStreamBuffer = maxStreamBuffer
     }
 }

@@ -8,6 +8,7 @@ enum ResponseWriter {
     static func writeHead(_ status: HTTPStatus, _ headers: HTTPHeaders, contentLength: Int?, to out: UnsafeMutablePointer<FCGX_Stream>) -> Bool {
         var head = "Status: \(status.code) \(status.reason)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if headers["X-Content-Type-Options"] == nil { head += "X-Content-Type-Options: nosniff\r\n" }
         if let contentLength, headers["Content-Length"] == nil { head += "Content-Length: \(contentLength)\r\n" }
         head += "\r\n"
         return write(Array(head.utf8), to: out)

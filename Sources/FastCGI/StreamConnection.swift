@@ -5,40 +5,105 @@ import WebCore
 /// An accepted request whose response is an open event stream. Ownership moves from the worker
 /// that accepted it to the hub thread exactly once; after the hand-over only the hub touches it,
 /// which is why the pointer wrapper may be `@unchecked Sendable`.
+///
+/// After the hand-over the socket is non-blocking and libfcgi no longer writes to it: the hub
+/// frames FastCGI STDOUT records itself into a bounded per-stream buffer and writes whatever the
+/// socket takes, so a client that stops reading costs buffer space, never the hub's time.
 final class StreamConnection: @unchecked Sendable {
+    enum FlushResult { case drained, blocked, dead }
+
     let request: UnsafeMutablePointer<FCGX_Request>
     let subscription: EventStreamRequest
+    /// The id of the newest event queued to (or skipped for) this stream.
     var lastEventID: Int64
+    /// When something was last queued (pings are due `pingInterval` after it).
     var lastWrite: Double
+    /// When the socket last took bytes, or when the buffer was last empty.
+    private(set) var lastProgress: Double
     let requestID: String
+    let fd: Int32
+    private let fastCGIRequestID: UInt16
+    private var pending: [UInt8] = []
+    private var sent = 0
 
     init(request: UnsafeMutablePointer<FCGX_Request>, subscription: EventStreamRequest, requestID: String, now: Double) {
         self.request = request
         self.subscription = subscription
         self.lastEventID = subscription.lastEventID
         self.lastWrite = now
+        self.lastProgress = now
         self.requestID = requestID
+        self.fd = request.pointee.ipcFd
+        self.fastCGIRequestID = UInt16(truncatingIfNeeded: request.pointee.requestId)
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
     }
 
-    var fd: Int32 { request.pointee.ipcFd }
+    /// Bytes queued and not yet taken by the socket.
+    var pendingBytes: Int { pending.count - sent }
 
-    /// Bounds every blocking write: a browser that stops reading cannot stall the hub.
-    func setWriteTimeout(seconds: Double) {
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// Writes and flushes; false when the stream is dead.
-    func send(_ bytes: [UInt8], now: Double) -> Bool {
-        guard let out = request.pointee.out else { return false }
+    /// Queues `payload` as FastCGI STDOUT records (nothing is written yet; see `flush`).
+    func enqueue(_ payload: [UInt8], now: Double) {
+        guard !payload.isEmpty else { return }
+        if pendingBytes == 0 { lastProgress = now }
+        var offset = 0
+        while offset < payload.count {
+            let n = min(65_535, payload.count - offset)
+            appendRecord(type: 6, content: payload[offset..<(offset + n)])
+            offset += n
+        }
         lastWrite = now
-        return ResponseWriter.write(bytes, to: out) && ResponseWriter.flush(out)
     }
 
-    /// Ends the FastCGI request and frees it.
-    func finish() {
-        FCGX_Finish_r(request)  // closes the connection and frees the streams
+    /// Writes as much of the buffer as the socket takes without blocking.
+    func flush(now: Double) -> FlushResult {
+        while sent < pending.count {
+            let n = pending.withUnsafeBytes { raw in
+                Glibc.send(fd, raw.baseAddress! + sent, pending.count - sent, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                sent += n
+                lastProgress = now
+                continue
+            }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { compact(); return .blocked }
+            if n < 0 && errno == EINTR { continue }
+            return .dead
+        }
+        pending.removeAll(keepingCapacity: pending.count <= 65_536)
+        sent = 0
+        lastProgress = now
+        return .drained
+    }
+
+    /// Ends the stream and frees the request. A `graceful` end tells nginx the response is
+    /// complete (empty STDOUT + END_REQUEST records) if the socket takes it at once. The socket is
+    /// closed here, not by libfcgi, whose close waits up to seconds for the peer.
+    func finish(graceful: Bool) {
+        if graceful {
+            appendRecord(type: 6, content: [])
+            appendRecord(type: 3, content: [0, 0, 0, 0, 0, 0, 0, 0])
+            _ = flush(now: monotonicNow())
+        }
+        Glibc.close(fd)
+        request.pointee.ipcFd = -1
+        FCGX_Free(request, 0)
         request.deallocate()
+    }
+
+    private func appendRecord<C: Collection>(type: UInt8, content: C) where C.Element == UInt8 {
+        let length = content.count
+        pending += [1, type, UInt8(fastCGIRequestID >> 8), UInt8(fastCGIRequestID & 0xff),
+                    UInt8(length >> 8), UInt8(length & 0xff), 0, 0]
+        pending += content
+    }
+
+    /// Drops the bytes already written once they are a large share of the buffer.
+    private func compact() {
+        if sent >= 65_536 && sent * 2 >= pending.count {
+            pending.removeFirst(sent)
+            sent = 0
+        }
     }
 }
 

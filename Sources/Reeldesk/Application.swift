@@ -14,21 +14,29 @@ public final class Application: Sendable {
     /// Prepares the data dir, migrates the database, loads templates and opens the socket.
     /// Throws (with a message naming the file or setting) instead of starting half-configured.
     public init(config: Config, logger: Logger) throws {
-        try Self.prepareDataDir(config)
+        try DataDirectory.prepare(config)
         let db = try Database(path: config.databasePath)
         let applied = try Schema.migrate(db)
         if !applied.isEmpty { logger.info("database migrated", metadata: ["versions": "\(applied)"]) }
         let views = try Views.load(directory: config.templatesDir)
-        let fcgi = FastCGIConfig(socketPath: config.socketPath, workers: config.workers, maxBodyBytes: config.maxBodyBytes,
+        var fcgi = FastCGIConfig(socketPath: config.socketPath, workers: config.workers, maxBodyBytes: config.maxBodyBytes,
                                  maxStreams: config.maxStreams, pingInterval: config.ssePingSeconds,
                                  maxReplay: Int64(config.sseMaxReplay))
+        fcgi.socketGroup = config.socketGroup
+        // Each stream is a descriptor: keep the cap where descriptors remain for pages and files.
+        let affordable = max(16, FastCGIServer.fileLimit() - 512)
+        if fcgi.maxStreams > affordable {
+            logger.warning("REELDESK_MAX_STREAMS lowered to fit the descriptor limit", metadata: ["streams": "\(affordable)"])
+            fcgi.maxStreams = affordable
+        }
         let path = config.databasePath
         let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }
         let limiter = RateLimiter(perSecond: config.polling.requestsPerSecond, burst: max(1, config.polling.requestsPerSecond))
         let client = UpstreamClient(baseURL: config.effectiveUpstreamURL, apiKey: config.effectiveAPIKey, limiter: limiter,
                                     timeoutMs: Int(config.polling.timeoutSeconds * 1000), logger: logger)
         let poller = Poller(config: config, client: client, hub: hub, logger: logger)
-        let context = AppContext(config: config, views: views, hub: hub, poller: poller, logger: logger)
+        let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
+        let context = AppContext(config: config, views: views, hub: hub, poller: poller, logger: logger, secret: secret)
         self.context = context
         self.poller = poller
         self.server = try FastCGIServer(config: fcgi, logger: logger, hub: hub) { App(context: context) }
@@ -46,17 +54,6 @@ public final class Application: Sendable {
         server.shutdown()
     }
 
-    static func prepareDataDir(_ config: Config) throws {
-        let fm = FileManager.default
-        for dir in [config.dataDir, config.mediaDir, config.uploadsDir, config.dataDir + "/logs"] {
-            do {
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "cannot create \(dir): \(error.localizedDescription)")
-            }
-        }
-    }
-
     /// Blocks until SIGTERM or SIGINT; returns the signal.
     public static func waitForTermination() -> Int32 { SignalWaiter.waitForTermination() }
 
@@ -68,13 +65,9 @@ public final class Application: Sendable {
     }
 }
 
-/// Logging to stderr at the configured level.
+/// Logging to stderr at the configured level, one escaped line per record.
 public enum LogSetup {
     public static func bootstrap(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in EscapingLogHandler(label: label, level: level) }
     }
 }

@@ -65,7 +65,12 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, Self.transient)
+        case .text(let v):
+            // By byte count, not up to the first NUL: a NUL inside a value must not cut it short.
+            var text = v
+            rc = v.isEmpty ? sqlite3_bind_text(handle, index, "", 0, Self.transient) : text.withUTF8 { buf in
+                buf.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, index, $0.baseAddress, Int32(buf.count), Self.transient) }
+            }
         case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
         }
         if rc != SQLITE_OK { throw SQLiteError(code: rc, message: database.lastErrorMessage, sql: sql) }

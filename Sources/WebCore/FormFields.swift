@@ -53,7 +53,11 @@ extension FieldRule where T == String {
     /// Required text, trimmed of surrounding whitespace, between `min` and `max` characters.
     public static func text(required: Bool, max: Int, label: String) -> FieldRule<String> {
         FieldRule { raw in
-            let trimmed = (raw ?? "").trimmingWhitespace()
+            if let raw, raw.hasForbiddenControlCharacter {
+                return .failure(.init(message: "\(label) contains a control character (such as NUL or ESC); only letters, line breaks and tabs are allowed."))
+            }
+            // Browsers send CRLF line breaks from a textarea; store one kind.
+            let trimmed = (raw ?? "").replacingCRLF().trimmingWhitespace()
             if trimmed.isEmpty && required { return .failure(.init(message: "\(label) is required.")) }
             if trimmed.count > max { return .failure(.init(message: "\(label) must be at most \(max) characters (it has \(trimmed.count)).")) }
             return .success(trimmed)
@@ -100,6 +104,28 @@ extension FieldRule where T == Bool {
 }
 
 extension String {
+    /// True when the text holds a C0 control other than tab, LF and CR, DEL, or a C1 control:
+    /// invisible, they truncate C strings (NUL) and drive terminals (ESC).
+    public var hasForbiddenControlCharacter: Bool {
+        unicodeScalars.contains { u in
+            (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || (0x7f...0x9f).contains(u.value)
+        }
+    }
+
+    /// CRLF and lone CR become LF.
+    public func replacingCRLF() -> String {
+        guard unicodeScalars.contains("\r") else { return self }
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for u in unicodeScalars {
+            if u == "\r" { out.append("\n"); previousCR = true; continue }
+            if u == "\n" && previousCR { previousCR = false; continue }
+            previousCR = false
+            out.append(u)
+        }
+        return String(out)
+    }
+
     /// Trims Unicode whitespace and newlines from both ends.
     public func trimmingWhitespace() -> String {
         var s = self[...]

@@ -6,21 +6,32 @@ public enum URLEncodedForm {
     public static func decode(_ bytes: [UInt8], limits: FormLimits = FormLimits()) throws(FormDecodingError) -> FormData {
         var form = FormData()
         var count = 0
-        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+        var start = 0
+        // One pair at a time, so limits stop a hostile body before it costs memory.
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+            defer { start = end + 1 }
+            if end == start { continue }
             count += 1
             if count > limits.maxFields { throw .tooManyFields(limit: limits.maxFields) }
-            let eq = pair.firstIndex(of: UInt8(ascii: "="))
-            let rawName = eq.map { pair[pair.startIndex..<$0] } ?? pair[...]
-            let rawValue = eq.map { pair[pair.index(after: $0)...] } ?? []
-            let nameBytes = percentDecode(rawName, plusIsSpace: true)
-            guard let name = String(validating: nameBytes, as: UTF8.self) else { throw .notUTF8(name: "?") }
-            if rawValue.count > limits.maxFieldBytes * 3 { throw .fieldTooLarge(name: name, limit: limits.maxFieldBytes) }
-            let valueBytes = percentDecode(rawValue, plusIsSpace: true)
-            if valueBytes.count > limits.maxFieldBytes { throw .fieldTooLarge(name: name, limit: limits.maxFieldBytes) }
-            guard let value = String(validating: valueBytes, as: UTF8.self) else { throw .notUTF8(name: name) }
-            form.append(name, value)
+            try decodePair(bytes[start..<end], into: &form, limits: limits)
         }
         return form
+    }
+
+    private static func decodePair(_ pair: ArraySlice<UInt8>, into form: inout FormData, limits: FormLimits) throws(FormDecodingError) {
+        let eq = pair.firstIndex(of: UInt8(ascii: "="))
+        let rawName = eq.map { pair[pair.startIndex..<$0] } ?? pair[...]
+        let rawValue = eq.map { pair[pair.index(after: $0)...] } ?? []
+        if rawName.count > 1024 { throw .fieldTooLarge(name: "?", limit: 1024) }
+        let nameBytes = percentDecode(rawName, plusIsSpace: true)
+        guard let name = String(validating: nameBytes, as: UTF8.self) else { throw .notUTF8(name: "?") }
+        if rawValue.count > limits.maxFieldBytes * 3 { throw .fieldTooLarge(name: name, limit: limits.maxFieldBytes) }
+        let valueBytes = percentDecode(rawValue, plusIsSpace: true)
+        if valueBytes.count > limits.maxFieldBytes { throw .fieldTooLarge(name: name, limit: limits.maxFieldBytes) }
+        guard let value = String(validating: valueBytes, as: UTF8.self) else { throw .notUTF8(name: name) }
+        form.append(name, value)
     }
 
     /// Percent-decodes bytes; invalid escapes stay as they are.

@@ -10,7 +10,7 @@ struct Migrate: ParsableCommand {
     func run() throws {
         let config = loadConfig()
         do {
-            try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+            try DataDirectory.prepare(config)
             let db = try Database(path: config.databasePath)
             let applied = try Schema.migrate(db)
             let version = try db.userVersion()

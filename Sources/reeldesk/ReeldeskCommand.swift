@@ -9,7 +9,7 @@ struct ReeldeskCommand: ParsableCommand {
         commandName: "reeldesk",
         abstract: "A team portal for generating videos with Seedance 1.5 pro.",
         version: ReeldeskVersion.current,
-        subcommands: [Serve.self, Simulator.self, Migrate.self, CheckConfig.self]
+        subcommands: [Serve.self, Simulator.self, Migrate.self, CheckConfig.self, PreflightCommand.self]
     )
 }
 
@@ -18,7 +18,7 @@ func loadConfig() -> Config {
     do {
         return try Config.fromEnvironment()
     } catch {
-        FileHandle.standardError.write(Data("reeldesk: invalid configuration:\n\(error.description)\n".utf8))
+        for e in error.errors { FileHandle.standardError.write(Data("reeldesk: invalid configuration: \(e)\n".utf8)) }
         Foundation.exit(2)
     }
 }

@@ -3,10 +3,14 @@ import WebCore
 @testable import Reeldesk
 
 @Suite struct CSRFTests {
-    func request(cookie: String?) -> Request {
+    let csrf = CSRF(secret: Array(repeating: 7, count: 32), publicOrigin: "http://127.0.0.1:8080")
+
+    func request(cookie: String?, headers extra: [(String, String)] = [], type: String = "application/x-www-form-urlencoded") -> Request {
         var h = HTTPHeaders()
         if let cookie { h.add("Cookie", "rd_csrf=\(cookie)") }
-        return Request(method: .post, path: "/tasks", headers: h)
+        h.add("Content-Type", type)
+        for (k, v) in extra { h.add(k, v) }
+        return Request(method: .post, path: "/tasks", headers: h, body: Array("a=1".utf8))
     }
 
     func form(_ token: String?) -> FormData {
@@ -15,25 +19,49 @@ import WebCore
         return f
     }
 
-    @Test func matchingTokenPasses() {
-        let t = RandomHex.make(bytes: 32)
-        #expect(t.count == 64)
-        #expect(CSRF.verify(request: request(cookie: t), form: form(t)))
+    @Test func theTokenIsTheHMACOfTheCookiesNonce() {
+        let nonce = RandomHex.make(bytes: 32)
+        #expect(nonce.count == 64)
+        let token = csrf.token(forNonce: nonce)
+        #expect(token != nonce && token.count == 64)
+        #expect(csrf.verify(request: request(cookie: nonce), form: form(token)))
+    }
+
+    @Test func anAttackerChosenPairFails() {
+        // The old double-submit accepted any equal pair; the HMAC does not.
+        let chosen = String(repeating: "a", count: 64)
+        #expect(!csrf.verify(request: request(cookie: chosen), form: form(chosen)))
+        let other = CSRF(secret: Array(repeating: 8, count: 32), publicOrigin: "")
+        #expect(!csrf.verify(request: request(cookie: chosen), form: form(other.token(forNonce: chosen))), "a token made with another secret")
     }
 
     @Test func missingOrDifferentTokenFails() {
-        let t = RandomHex.make(bytes: 32)
-        #expect(!CSRF.verify(request: request(cookie: t), form: form(nil)))
-        #expect(!CSRF.verify(request: request(cookie: nil), form: form(t)))
-        #expect(!CSRF.verify(request: request(cookie: t), form: form(RandomHex.make(bytes: 32))))
-        #expect(!CSRF.verify(request: request(cookie: "short"), form: form("short")), "malformed cookies are not trusted")
-        #expect(throws: HTTPError.self) { try CSRF.require(request: request(cookie: t), form: form(nil)) }
+        let nonce = RandomHex.make(bytes: 32)
+        #expect(!csrf.verify(request: request(cookie: nonce), form: form(nil)))
+        #expect(!csrf.verify(request: request(cookie: nil), form: form(csrf.token(forNonce: nonce))))
+        #expect(!csrf.verify(request: request(cookie: nonce), form: form(csrf.token(forNonce: RandomHex.make(bytes: 32)))))
+        #expect(!csrf.verify(request: request(cookie: "short"), form: form(csrf.token(forNonce: "short"))), "malformed cookies are not trusted")
+        #expect(throws: HTTPError.self) { try csrf.require(request: request(cookie: nonce), form: form(nil)) }
     }
 
     @Test func aBrowserWithoutTheCookieGetsANewOne() {
-        let (token, isNew) = CSRF.token(for: request(cookie: nil))
-        #expect(isNew && CSRF.isWellFormed(token))
+        let (nonce, isNew) = csrf.nonce(for: request(cookie: nil))
+        #expect(isNew && CSRF.isWellFormed(nonce))
         let t = RandomHex.make(bytes: 32)
-        #expect(CSRF.token(for: request(cookie: t)) == (t, false))
+        #expect(csrf.nonce(for: request(cookie: t)) == (t, false))
+    }
+
+    @Test func precheckRefusesForeignOriginsBeforeDecoding() throws {
+        let nonce = RandomHex.make(bytes: 32)
+        try csrf.precheck(request(cookie: nonce, headers: [("Origin", "http://127.0.0.1:8080")]))
+        try csrf.precheck(request(cookie: nonce, headers: [("Origin", "http://portal.local:9000"), ("Host", "portal.local:9000")]))
+        try csrf.precheck(request(cookie: nonce, headers: [("Sec-Fetch-Site", "same-origin")]))
+        try csrf.precheck(request(cookie: nonce))
+        for bad: [(String, String)] in [[("Origin", "https://evil.example")], [("Origin", "null")], [("Sec-Fetch-Site", "cross-site")],
+                                        [("Origin", "http://127.0.0.1:8080.evil.example"), ("Host", "127.0.0.1:8080")]] {
+            #expect(throws: HTTPError.self, "\(bad)") { try csrf.precheck(request(cookie: nonce, headers: bad)) }
+        }
+        #expect(throws: HTTPError.self, "no cookie") { try csrf.precheck(request(cookie: nil)) }
+        #expect(throws: HTTPError.self, "not a form") { try csrf.precheck(request(cookie: nonce, type: "application/json")) }
     }
 }

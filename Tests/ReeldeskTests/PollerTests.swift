@@ -47,9 +47,10 @@ import Testing
         #expect(t.status == .downloading && t.upstreamVideoURL == "https://x/v.mp4" && t.upstreamExpiresAt == 5000)
     }
 
-    @Test func failedKeepsTheMessageWithoutRequestIDs() throws {
+    /// The client scrubs upstream text (request ids, credentials) before the poller sees it.
+    @Test func failedKeepsTheUpstreamsMessage() throws {
         var t = try submittedTask()
-        try work().apply(status(.failed, error: "Flagged by moderation (request_id: 2026abc)."), to: &t, now: 1010)
+        try work().apply(status(.failed, error: "Flagged by moderation."), to: &t, now: 1010)
         #expect(t.status == .failed && t.errorMessage == "Flagged by moderation.")
     }
 

@@ -58,3 +58,21 @@ import Testing
         #expect(try decode("k=" + URLEncodedForm.encode(s))["k"] == s)
     }
 }
+
+@Suite struct URLEncodedFormLimitsTests {
+    /// 8 MB of `a&a&…` stops at the 65th field, having looked at a few bytes of it.
+    @Test func aFloodOfEmptyFieldsStopsAtTheFieldLimit() {
+        let body = [UInt8](repeating: 0, count: 8 << 20).enumerated().map { $0.offset % 2 == 0 ? UInt8(ascii: "a") : UInt8(ascii: "&") }
+        #expect(throws: FormDecodingError.tooManyFields(limit: 64)) { try URLEncodedForm.decode(body, limits: FormLimits()) }
+    }
+
+    @Test func aHugeFieldNameIsRefused() {
+        let body = Array((String(repeating: "n", count: 5000) + "=1").utf8)
+        #expect(throws: FormDecodingError.self) { try URLEncodedForm.decode(body) }
+    }
+
+    @Test func emptyPairsDoNotCount() throws {
+        let body = Array((String(repeating: "&", count: 10_000) + "a=1").utf8)
+        #expect(try URLEncodedForm.decode(body, limits: FormLimits(maxFields: 1))["a"] == "1")
+    }
+}

@@ -30,12 +30,24 @@ public struct Config: Sendable {
     /// Whether the upstream can reach `publicURL` (and so fetch uploaded frames).
     public var publicURLIsReachable: Bool
     public var polling: PollingSettings
+    /// Whether video (and image) URLs may point at loopback, private or link-local addresses.
+    /// Off by default; the simulator's own links are always allowed.
+    public var allowPrivateAddresses: Bool
+    /// How long ffmpeg/ffprobe may run before they are killed.
+    public var toolTimeoutSeconds: Double
+    /// The group that may connect to the socket and read media (nginx's, e.g. www-data); nil
+    /// means only the service user (nginx workers run as that user, as `make run` does).
+    public var socketGroup: String?
+    /// How long a page request waits for SQLite's write lock before answering 503.
+    public var requestBusySeconds: Double
 
     /// True when no API key is configured and the portal talks to the simulator.
     public var isSimulated: Bool { apiKey == nil }
 
     public var databasePath: String { dataDir + "/reeldesk.sqlite3" }
     public var socketPath: String { dataDir + "/reeldesk.sock" }
+    /// The server's signing secret (CSRF tokens), made on first start.
+    public var secretPath: String { dataDir + "/secret.key" }
     public var mediaDir: String { dataDir + "/media" }
     public var uploadsDir: String { dataDir + "/uploads" }
 
@@ -73,7 +85,7 @@ extension Config {
     /// Reads and validates the environment; collects every problem, not just the first.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigErrors) -> Config {
         var reader = EnvironmentReader(env: env)
-        let host = reader.string("REELDESK_HOST", default: "127.0.0.1")
+        let host = reader.listenHost("REELDESK_HOST", default: "127.0.0.1")
         let port = reader.integer("REELDESK_PORT", default: 8080, range: 1...65535)
         let dataDir = reader.path("REELDESK_DATA_DIR", default: "./var")
         let workers = reader.integer("REELDESK_WORKERS", default: 32, range: 1...1024)
@@ -104,6 +116,10 @@ extension Config {
         let timeout = reader.number("REELDESK_UPSTREAM_TIMEOUT_SECONDS", default: 30, range: 0.5...600)
         let maxVideoMB = reader.integer("REELDESK_MAX_VIDEO_MB", default: 500, range: 1...10_000)
         let pollerThreads = reader.integer("REELDESK_POLLER_THREADS", default: 4, range: 1...32)
+        let allowPrivate = reader.flag("REELDESK_ALLOW_PRIVATE_ADDRESSES", default: false)
+        let toolTimeout = reader.number("REELDESK_TOOL_TIMEOUT_SECONDS", default: 120, range: 1...3600)
+        let socketGroup = reader.groupName("REELDESK_SOCKET_GROUP")
+        let dbBusy = reader.number("REELDESK_DB_BUSY_SECONDS", default: 2, range: 0.1...60)
         if pollMin > pollMax {
             reader.errors.append(ConfigError(variable: "REELDESK_POLL_MIN_SECONDS", reason: "must not exceed REELDESK_POLL_MAX_SECONDS"))
         }
@@ -117,7 +133,9 @@ extension Config {
                       polling: PollingSettings(firstPollSeconds: pollFirst, minIntervalSeconds: pollMin, maxIntervalSeconds: pollMax,
                                                stallSeconds: stall * 60, backoffCapSeconds: backoffCap, requestsPerSecond: rps,
                                                timeoutSeconds: timeout, maxVideoBytes: Int64(maxVideoMB) << 20,
-                                               threads: pollerThreads))
+                                               threads: pollerThreads),
+                      allowPrivateAddresses: allowPrivate, toolTimeoutSeconds: toolTimeout, socketGroup: socketGroup,
+                      requestBusySeconds: dbBusy)
     }
 
     /// The settings as `NAME=value` lines for scripts (secrets left out).
@@ -127,6 +145,7 @@ extension Config {
             "REELDESK_SOCKET=\(socketPath)", "REELDESK_MAX_BODY_MB=\(maxBodyBytes >> 20)",
             "REELDESK_PUBLIC_URL=\(publicURL)", "REELDESK_SIMULATED=\(isSimulated ? 1 : 0)",
             "REELDESK_SIM_PORT=\(simulatorPort)", "REELDESK_SIM_SOCKET=\(simulatorSocketPath)",
+            "REELDESK_MAX_STREAMS=\(maxStreams)", "REELDESK_SOCKET_GROUP=\(socketGroup ?? "")",
         ].joined(separator: "\n")
     }
 }

@@ -32,10 +32,55 @@ struct EnvironmentReader {
         return n
     }
 
+    /// A directory path, made absolute. It ends up in nginx's configuration and in shell
+    /// scripts, so only plain path characters are accepted (no spaces, quotes, `;`, `$`, `#`…).
     mutating func path(_ name: String, default def: String) -> String {
         let v = raw(name) ?? def
         let absolute = v.hasPrefix("/") ? v : FileManager.default.currentDirectoryPath + "/" + v
-        return URL(fileURLWithPath: absolute).standardizedFileURL.path
+        let path = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        guard Self.isPlainPath(path) else {
+            errors.append(ConfigError(variable: name, reason: "use only letters, digits and . _ - + @ / in the path, got “\(v.debugDescription.dropFirst().dropLast())”"))
+            return def
+        }
+        return path
+    }
+
+    static func isPlainPath(_ p: String) -> Bool {
+        !p.isEmpty && p.utf8.allSatisfy { b in
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || "._-+@/".utf8.contains(b)
+        }
+    }
+
+    /// `1/true/yes/on` or `0/false/no/off`.
+    mutating func flag(_ name: String, default def: Bool) -> Bool {
+        guard let v = raw(name)?.lowercased() else { return def }
+        switch v {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default:
+            errors.append(ConfigError(variable: name, reason: "must be 1 or 0 (true or false), got “\(v)”"))
+            return def
+        }
+    }
+
+    /// The address to listen on: an IPv4 or IPv6 literal, or `localhost`.
+    mutating func listenHost(_ name: String, default def: String) -> String {
+        let v = raw(name) ?? def
+        var v4 = in_addr(), v6 = in6_addr()
+        if v == "localhost" || inet_pton(AF_INET, v, &v4) == 1 || inet_pton(AF_INET6, v, &v6) == 1 { return v }
+        errors.append(ConfigError(variable: name, reason: "must be an IP address such as 127.0.0.1 (or localhost), got “\(v.debugDescription.dropFirst().dropLast())”"))
+        return def
+    }
+
+    /// A Unix group name (`www-data`), or nil when unset.
+    mutating func groupName(_ name: String) -> String? {
+        guard let v = raw(name) else { return nil }
+        let ok = v.utf8.count <= 32 && v.utf8.allSatisfy { b in (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 95 || b == 45 }
+        guard ok, getgrnam(v) != nil else {
+            errors.append(ConfigError(variable: name, reason: "must name an existing group (e.g. www-data), got “\(v.debugDescription.dropFirst().dropLast())”"))
+            return nil
+        }
+        return v
     }
 
     mutating func url(_ name: String, default def: String) -> String {

@@ -5,6 +5,8 @@ import WebCore
 public struct ValidatedImage: Sendable {
     public let info: ImageInfo
     public let bytes: [UInt8]
+    /// The browser's name for the file (shown in messages only, never used as a path).
+    public var filename: String = ""
 }
 
 /// The new-task form: field names exactly as the upstream's parameters (issue #2), each with its
@@ -64,6 +66,9 @@ public struct NewTaskForm: Sendable {
     static let imageURL = FieldRule<String?> { raw in
         let s = (raw ?? "").trimmingWhitespace()
         if s.isEmpty { return .success(nil) }
+        if s.hasForbiddenControlCharacter || s.contains(where: \.isWhitespace) {
+            return .failure(.init(message: "An image address cannot contain spaces or control characters."))
+        }
         guard s.count <= 2048, let u = URL(string: s), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = u.host, !host.isEmpty else {
             return .failure(.init(message: "Enter an image address starting with http:// or https://."))
@@ -85,7 +90,7 @@ public struct NewTaskForm: Sendable {
         guard imageRatio.contains(ratio) else {
             return .failure(.init(message: "The image is \(info.width)×\(info.height); width ÷ height must be between 0.4 and 2.5."))
         }
-        return .success(ValidatedImage(info: info, bytes: file.bytes))
+        return .success(ValidatedImage(info: info, bytes: file.bytes, filename: file.filename))
     }
 }
 

@@ -48,7 +48,7 @@ struct TaskHandlers {
     /// Action forms carry nothing but the token.
     private func requireToken(_ request: Request) throws {
         let form = try FormBody.decode(request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try CSRF.require(request: request, form: form)
+        try context.csrf.require(request: request, form: form)
     }
 
     /// Tells the SSE hub and the poller that something changed.
@@ -61,12 +61,18 @@ struct TaskHandlers {
     func create(_ request: Request) throws -> Response {
         let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
         let form = try FormBody.decode(request, limits: limits)
-        try CSRF.require(request: request, form: form)
+        try context.csrf.require(request: request, form: form)
         switch NewTaskForm.validate(form) {
         case .failure(let errors):
             return try renderHome(request, form: NewTaskFormView(submitted: form, errors: errors.errors), status: .unprocessableContent)
         case .success(let input):
-            let task = try store(input)
+            let task: TaskRecord
+            do {
+                task = try store(input)
+            } catch let f as ImageDecodeCheck.Failure {
+                let errors = [FieldError(field: f.field, message: ImageDecodeCheck.message(f))]
+                return try renderHome(request, form: NewTaskFormView(submitted: form, errors: errors), status: .unprocessableContent)
+            }
             announce()
             context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(task.id)"])
             return .redirect(to: "/tasks/\(task.id)")
@@ -78,15 +84,19 @@ struct TaskHandlers {
         let uploads = UploadStore(directory: context.config.uploadsDir)
         var saved: [String] = []
         do {
-            let first = try input.firstFrameUpload.map { try uploads.save($0) }
+            let first = try input.firstFrameUpload.map { try uploads.save($0, verify: decodable("first_frame", $0)) }
             first.map { saved.append($0) }
-            let last = try input.lastFrameUpload.map { try uploads.save($0) }
+            let last = try input.lastFrameUpload.map { try uploads.save($0, verify: decodable("last_frame", $0)) }
             last.map { saved.append($0) }
             return try store.create(NewTask(parameters: input.parameters, firstFrameFile: first, lastFrameFile: last))
         } catch {
             saved.forEach(uploads.remove)
             throw error
         }
+    }
+
+    private func decodable(_ field: String, _ image: ValidatedImage) -> (String) throws -> Void {
+        { path in try ImageDecodeCheck.verify(path: path, field: field, filename: image.filename, timeout: min(20, context.config.toolTimeoutSeconds)) }
     }
 
     /// GET /tasks?before=ID: the history, newest first, 50 a page (keyset pagination).

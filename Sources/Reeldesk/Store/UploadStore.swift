@@ -5,15 +5,22 @@ import Foundation
 struct UploadStore {
     let directory: String
 
-    /// Stores the image; returns its name relative to the uploads dir.
-    func save(_ image: ValidatedImage) throws -> String {
+    /// Stores the image once `verify` accepts the written file; returns its name relative to
+    /// the uploads dir. A file `verify` refuses is removed.
+    func save(_ image: ValidatedImage, verify: (String) throws -> Void = { _ in }) throws -> String {
         let name = RandomHex.make(bytes: 16) + "." + image.info.fileExtension
         let path = directory + "/" + name
         let temp = path + ".part"
-        guard FileManager.default.createFile(atPath: temp, contents: Data(image.bytes), attributes: [.posixPermissions: 0o644]) else {
+        guard FileManager.default.createFile(atPath: temp, contents: Data(image.bytes), attributes: [.posixPermissions: 0o640]) else {
             throw UploadError(path: temp)
         }
-        try FileManager.default.moveItem(atPath: temp, toPath: path)
+        do {
+            try verify(temp)
+            try FileManager.default.moveItem(atPath: temp, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw error
+        }
         return name
     }
 

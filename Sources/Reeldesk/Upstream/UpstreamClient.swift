@@ -11,6 +11,8 @@ public struct UpstreamClient: Sendable {
     public let limiter: RateLimiter
     public let timeoutMs: Int
     private let logger: Logger
+    /// Everything the upstream says passes through this before Reeldesk keeps or shows it.
+    public let scrubber: SecretScrubber
 
     public init(baseURL: String, apiKey: String, limiter: RateLimiter, timeoutMs: Int = 30_000, logger: Logger) {
         self.baseURL = baseURL
@@ -18,20 +20,29 @@ public struct UpstreamClient: Sendable {
         self.limiter = limiter
         self.timeoutMs = timeoutMs
         self.logger = logger
+        self.scrubber = SecretScrubber(secrets: [apiKey])
     }
 
     /// Submits a generation; returns the upstream task id.
     public func submit(_ parameters: VideoParameters, idempotencyKey: String) throws(UpstreamError) -> String {
         let result = try call("POST", "/v1/videos/generations", body: UpstreamRequestBody.json(parameters),
                               extraHeaders: ["Idempotency-Key: \(idempotencyKey)"], isStatus: false)
-        return try UpstreamDecoding.submittedTaskID(result.body)
+        let id = try UpstreamDecoding.submittedTaskID(result.body)
+        guard id.utf8.count <= 200, !id.hasForbiddenControlCharacter, !scrubber.containsSecret(id) else {
+            throw .transient("the submit response has an unusable task id")
+        }
+        return id
     }
 
     /// The current status of an upstream task.
     public func status(taskID: String) throws(UpstreamError) -> UpstreamStatus {
         let escaped = taskID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? taskID
         let result = try call("GET", "/v1/tasks/\(escaped)?language=en", body: nil, extraHeaders: [], isStatus: true)
-        return try UpstreamDecoding.status(result.body)
+        var status = try UpstreamDecoding.status(result.body)
+        status.errorMessage = status.errorMessage.map(scrubber.scrub)
+        // A link that carries a credential is not kept (it would be stored and logged).
+        status.videoURLs = status.videoURLs.filter { !scrubber.containsSecret($0) }
+        return status
     }
 
     private func call(_ method: String, _ path: String, body: [UInt8]?, extraHeaders: [String], isStatus: Bool) throws(UpstreamError) -> HTTPResult {
@@ -43,7 +54,7 @@ public struct UpstreamClient: Sendable {
             result = try Curl.request(method: method, url: baseURL + path, headers: headers, body: body,
                                       connectTimeoutMs: min(10_000, timeoutMs), timeoutMs: timeoutMs, maxBytes: 1 << 20)
         } catch {
-            throw .transient(error.isTimeout ? "timed out" : error.message)
+            throw .transient(error.isTimeout ? "timed out" : scrubber.scrub(error.message))
         }
         logger.debug("upstream call", metadata: ["method": "\(method)", "path": "\(path.prefix(80))", "status": "\(result.status)"])
         if (200..<300).contains(result.status) { return result }
@@ -51,7 +62,7 @@ public struct UpstreamClient: Sendable {
     }
 
     func classify(_ r: HTTPResult, isStatus: Bool) -> UpstreamError {
-        let message = UpstreamDecoding.errorMessage(r.body).map { Self.redact($0) } ?? "HTTP \(r.status)"
+        let message = UpstreamDecoding.errorMessage(r.body).map(scrubber.scrub) ?? "HTTP \(r.status)"
         switch r.status {
         case 400 where isStatus, 404 where isStatus: return .notFound(message)
         case 400, 404, 422: return .invalidRequest(message)
@@ -63,13 +74,6 @@ public struct UpstreamClient: Sendable {
             return .rateLimited(retryAfter: r.header("retry-after").flatMap(Double.init))
         default: return .transient(message)
         }
-    }
-
-    /// Drops provider request ids from upstream messages (they mean nothing to people).
-    static func redact(_ message: String) -> String {
-        let pattern = #"\s*[\(\[]?(request[ _-]?id|trace[ _-]?id)\s*[:=]\s*[A-Za-z0-9_\-]+[\)\]]?"#
-        let cleaned = message.replacingOccurrences(of: pattern, with: "", options: [.regularExpression, .caseInsensitive])
-        return String(cleaned.prefix(500))
     }
 }
 

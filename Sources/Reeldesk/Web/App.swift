@@ -14,7 +14,8 @@ public final class App: Responder {
     /// This thread's connection, opened on first use.
     func database() throws -> Database {
         if let connection { return connection }
-        let db = try Database(path: context.config.databasePath)
+        // Page requests wait briefly for the write lock, then answer 503 (ErrorPages).
+        let db = try Database(path: context.config.databasePath, busyTimeoutMilliseconds: Int32(context.config.requestBusySeconds * 1000))
         connection = db
         return db
     }
@@ -44,11 +45,14 @@ public final class App: Responder {
         case .methodNotAllowed(let allowed):
             throw HTTPError(.methodNotAllowed, "\(request.method) is not allowed here.", allowed: allowed)
         case .found(let route):
+            if request.method == .post { return try context.writeGate.withSlot { try dispatch(route, request) } }
             return try dispatch(route, request)
         }
     }
 
     private func dispatch(_ route: Route, _ request: Request) throws -> Response {
+        // Every POST passes the cheap checks before anything decodes its body.
+        if request.method == .post { try context.csrf.precheck(request) }
         switch route {
         case .home: return try tasks().home(request)
         case .taskList: return try tasks().list(request)

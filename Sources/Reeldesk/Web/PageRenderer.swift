@@ -16,16 +16,16 @@ struct PageRenderer {
 
     func render(_ template: String, title: String, _ page: [String: Any], request: Request,
                 status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
-        let (token, isNew) = CSRF.token(for: request)
+        let (nonce, isNew) = context.csrf.nonce(for: request)
         var d = page
         d["page_title"] = title
-        d["csrf_token"] = token
+        d["csrf_token"] = context.csrf.token(forNonce: nonce)
         d["simulated"] = context.config.isSimulated
         d["request_id"] = request.requestID
         d["last_event_id"] = lastEventID.map { String($0) } ?? ""
         if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
         var response = Response.html(try context.views.render(template, d), status: status)
-        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(token, secure: context.config.publicURL.hasPrefix("https:"))) }
+        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(nonce, secure: context.config.publicURL.hasPrefix("https:"))) }
         Self.addSecurityHeaders(&response.headers)
         return response
     }
