@@ -15,10 +15,11 @@ prefix="$REELDESK_DATA_DIR/nginx"
 mkdir -p "$prefix"/{conf,logs,tmp/client_body,tmp/proxy,tmp/fastcgi,tmp/uwsgi,tmp/scgi}
 body_mb=$(( REELDESK_MAX_BODY_MB + 1 ))
 connections=$(( 2 * REELDESK_MAX_STREAMS + 1024 ))
-# Descriptors: two per connection, within the hard limit unless root (who may raise it).
-nofile=$(( 2 * connections ))
+# One descriptor per connection; REELDESK_MAX_STREAMS was already lowered by the binary to fit
+# the hard limit, so this stays within it.
+nofile=$(( connections + 64 ))
 hard=$(ulimit -Hn)
-if [ "$(id -u)" != 0 ] && [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then nofile=$hard; fi
+if [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then nofile=$hard; fi
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user root root;"
 sed -e "s#unix:/srv/reeldesk/var/reeldesk.sock#unix:$REELDESK_SOCKET#" \

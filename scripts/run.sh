@@ -23,12 +23,11 @@ prefix=$("$repo/scripts/nginx-conf.sh")
 
 pids=()
 names=()
-stopping=0
 stop_all() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-on_signal() { stopping=1; trap - INT TERM; stop_all; echo "Reeldesk stopped."; exit 0; }
+on_signal() { trap - INT TERM; stop_all; echo "Reeldesk stopped."; exit 0; }
 trap on_signal INT TERM
 trap 'stop_all' EXIT
 fail() { echo "reeldesk: $*" >&2; exit 1; }
@@ -69,11 +68,17 @@ done
 echo "Reeldesk is up at http://$REELDESK_HOST:$REELDESK_PORT/  (Ctrl-C stops it)"
 
 # Whichever child ends first ends the run; its status decides ours (a clean exit of a child
-# we did not stop is still a failure: the portal is no longer whole).
-status=0
-wait -n "${pids[@]}" || status=$?
-[ "$stopping" = 1 ] && exit 0
-for i in "${!pids[@]}"; do
-    kill -0 "${pids[$i]}" 2>/dev/null || echo "reeldesk: ${names[$i]} stopped (status $status); stopping the rest." >&2
+# we did not stop is still a failure: the portal is no longer whole). Checked every second
+# (`sleep & wait` keeps Ctrl-C prompt), which also catches a child that died before this point.
+while :; do
+    for i in "${!pids[@]}"; do
+        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+            status=0
+            wait "${pids[$i]}" || status=$?
+            echo "reeldesk: ${names[$i]} stopped (status $status); stopping the rest." >&2
+            exit $(( status == 0 ? 1 : status ))
+        fi
+    done
+    sleep 1 &
+    wait $! || true
 done
-exit $(( status == 0 ? 1 : status ))

@@ -3,20 +3,23 @@
 temporary data dir, exercising every route through nginx. Usage:
     scripts/stack_test.py path/to/reeldesk [test_name ...]"""
 import os
+import shutil
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from stacktest import foundation_tests, generation_tests, browser_tests  # noqa: E402,F401  (they register tests)
+from stacktest import foundation_tests, generation_tests, hardening_tests, browser_tests  # noqa: E402,F401  (they register tests)
 from stacktest.registry import TESTS  # noqa: E402
-from stacktest.stack import Stack  # noqa: E402
+from stacktest.stack import Stack, private_checkout  # noqa: E402
 from stacktest.secrets import SECRET_KEY, assert_secret_absent  # noqa: E402
 
 
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/reeldesk"
     only = sys.argv[2:]
-    stack = Stack(binary, {"REELDESK_SIM_KEY": SECRET_KEY}).start()
+    # The whole run works from a mode-0700 copy of the checkout, its data dir in another one.
+    checkout, binary = private_checkout(binary)
+    stack = Stack(binary, {"REELDESK_SIM_KEY": SECRET_KEY}, checkout=checkout).start()
     passed = failed = 0
     try:
         for fn in TESTS:
@@ -44,6 +47,7 @@ def main():
             print("---- responder log (tail) ----")
             print(stack.log_text()[-6000:])
         stack.cleanup()
+        shutil.rmtree(checkout, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

@@ -161,13 +161,6 @@ public final class FastCGIServer: Sendable {
         ])
     }
 
-    /// The process's descriptor limit (after `initializeLibrary` raised it).
-    public static func fileLimit() -> Int {
-        var lim = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_VALUE, &lim) == 0 else { return 1024 }
-        return lim.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(lim.rlim_cur)
-    }
-
     /// Many event streams need many descriptors: lift the soft limit to the hard one.
     static func raiseFileLimit() {
         var lim = rlimit()

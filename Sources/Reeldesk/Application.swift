@@ -20,14 +20,11 @@ public final class Application: Sendable {
         if !applied.isEmpty { logger.info("database migrated", metadata: ["versions": "\(applied)"]) }
         let views = try Views.load(directory: config.templatesDir)
         var fcgi = FastCGIConfig(socketPath: config.socketPath, workers: config.workers, maxBodyBytes: config.maxBodyBytes,
-                                 maxStreams: config.maxStreams, pingInterval: config.ssePingSeconds,
+                                 maxStreams: config.effectiveMaxStreams, pingInterval: config.ssePingSeconds,
                                  maxReplay: Int64(config.sseMaxReplay))
         fcgi.socketGroup = config.socketGroup
-        // Each stream is a descriptor: keep the cap where descriptors remain for pages and files.
-        let affordable = max(16, FastCGIServer.fileLimit() - 512)
-        if fcgi.maxStreams > affordable {
-            logger.warning("REELDESK_MAX_STREAMS lowered to fit the descriptor limit", metadata: ["streams": "\(affordable)"])
-            fcgi.maxStreams = affordable
+        if config.effectiveMaxStreams < config.maxStreams {
+            logger.warning("REELDESK_MAX_STREAMS lowered to fit the descriptor limit", metadata: ["streams": "\(config.effectiveMaxStreams)"])
         }
         let path = config.databasePath
         let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }

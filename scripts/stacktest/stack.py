@@ -11,6 +11,19 @@ import time
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def private_checkout(binary):
+    """A copy of the checkout (what `make run` needs) and the binary in a fresh mode-0700 folder,
+    as a clone into a home folder or `mktemp -d` is: nginx must serve it all the same."""
+    root = tempfile.mkdtemp(prefix="rdclone-")
+    assert os.stat(root).st_mode & 0o777 == 0o700
+    for part in ("templates", "Public", "nginx", "scripts"):
+        shutil.copytree(os.path.join(REPO, part), os.path.join(root, part))
+    os.makedirs(os.path.join(root, ".build"))
+    copy = os.path.join(root, ".build", "reeldesk")
+    shutil.copy2(binary, copy)
+    return root, copy
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -18,11 +31,11 @@ def free_port():
 
 
 class Stack:
-    def __init__(self, binary, extra_env=None):
+    def __init__(self, binary, extra_env=None, checkout=REPO):
         self.binary = os.path.abspath(binary)
+        self.checkout = checkout
+        # Mode 0700, like every mktemp -d: the stack must work from there.
         self.data_dir = tempfile.mkdtemp(prefix="rdtest-")
-        # nginx workers (user nobody when the master is root) must reach the socket and media.
-        os.chmod(self.data_dir, 0o755)
         self.port = free_port()
         self.env = dict(os.environ)
         for k in list(self.env):
@@ -32,7 +45,7 @@ class Stack:
             "REELDESK_DATA_DIR": self.data_dir,
             "REELDESK_PORT": str(self.port),
             "REELDESK_SIM_PORT": str(free_port()),
-            "REELDESK_TEMPLATES_DIR": os.path.join(REPO, "templates"),
+            "REELDESK_TEMPLATES_DIR": os.path.join(checkout, "templates"),
             "REELDESK_MAX_BODY_MB": "2",
             "REELDESK_WORKERS": "16",
             "REELDESK_LOG_LEVEL": "info",
@@ -58,14 +71,14 @@ class Stack:
         return "http://127.0.0.1:%d" % self.port
 
     def exports(self):
-        out = subprocess.run([self.binary, "check-config", "--export"], env=self.env, cwd=REPO,
+        out = subprocess.run([self.binary, "check-config", "--export"], env=self.env, cwd=self.checkout,
                              capture_output=True, text=True, check=True).stdout
         return dict(line.split("=", 1) for line in out.strip().splitlines())
 
     def start(self):
         exports = self.exports()
         env = dict(self.env, **exports)
-        prefix = subprocess.run([os.path.join(REPO, "scripts", "nginx-conf.sh")], env=env, cwd=REPO,
+        prefix = subprocess.run([os.path.join(self.checkout, "scripts", "nginx-conf.sh")], env=env, cwd=self.checkout,
                                 capture_output=True, text=True, check=True).stdout.strip()
         self.socket_path = exports["REELDESK_SOCKET"]
         self.sim_socket = exports["REELDESK_SIM_SOCKET"]
@@ -73,7 +86,7 @@ class Stack:
         self.start_simulator()
         self.start_serve()
         self.nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
-                                      cwd=REPO, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
+                                      cwd=self.checkout, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
         wait_for(lambda: port_open(self.port), 10, "nginx to listen")
         return self
 
@@ -82,7 +95,7 @@ class Stack:
         (a stale socket file left by kill -9 does not count)."""
         log = open(os.path.join(self.data_dir, "%s-%d.log" % (command, len(self.logs))), "w")
         self.logs.append(log.name)
-        proc = subprocess.Popen([self.binary, command], env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([self.binary, command], env=self.env, cwd=self.checkout, stdout=log, stderr=subprocess.STDOUT)
         wait_for(lambda: proc.poll() is None and unix_socket_live(socket_path), 15, "reeldesk %s to open its socket" % command)
         return proc
 

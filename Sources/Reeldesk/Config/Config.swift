@@ -44,6 +44,15 @@ public struct Config: Sendable {
     /// True when no API key is configured and the portal talks to the simulator.
     public var isSimulated: Bool { apiKey == nil }
 
+    /// The stream cap actually used by the responder and by nginx (`make run` derives nginx's
+    /// `worker_connections` from it): REELDESK_MAX_STREAMS, lowered when the hard descriptor
+    /// limit cannot hold two per stream (nginx's browser and responder connections) plus 1024.
+    public var effectiveMaxStreams: Int {
+        var lim = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &lim) == 0, lim.rlim_max < rlim_t(Int.max) else { return maxStreams }
+        return max(16, min(maxStreams, (Int(lim.rlim_max) - 1024) / 2))
+    }
+
     public var databasePath: String { dataDir + "/reeldesk.sqlite3" }
     public var socketPath: String { dataDir + "/reeldesk.sock" }
     /// The server's signing secret (CSRF tokens), made on first start.
@@ -145,7 +154,7 @@ extension Config {
             "REELDESK_SOCKET=\(socketPath)", "REELDESK_MAX_BODY_MB=\(maxBodyBytes >> 20)",
             "REELDESK_PUBLIC_URL=\(publicURL)", "REELDESK_SIMULATED=\(isSimulated ? 1 : 0)",
             "REELDESK_SIM_PORT=\(simulatorPort)", "REELDESK_SIM_SOCKET=\(simulatorSocketPath)",
-            "REELDESK_MAX_STREAMS=\(maxStreams)", "REELDESK_SOCKET_GROUP=\(socketGroup ?? "")",
+            "REELDESK_MAX_STREAMS=\(effectiveMaxStreams)", "REELDESK_SOCKET_GROUP=\(socketGroup ?? "")",
         ].joined(separator: "\n")
     }
 }

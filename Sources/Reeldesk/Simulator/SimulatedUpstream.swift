@@ -59,6 +59,7 @@ final class SimulatedUpstream: Responder {
         let accepted = try SimulatedRequest.validate(request.body).get()
         let key = request.headers["Idempotency-Key"]
         try injectFaults(prompt: accepted.prompt, key: key ?? accepted.prompt, submit: true)
+        try leakKey(prompt: accepted.prompt, key: key ?? accepted.prompt)
         if SimulatorFaults.has("402", in: accepted.prompt) {
             throw SimulatorFailure(status: 402, type: "payment_required", message: "Insufficient balance; please top up")
         }
@@ -133,6 +134,21 @@ final class SimulatedUpstream: Responder {
             throw SimulatorFailure(status: 402, type: "payment_required", message: "Insufficient balance; please top up")
         }
         if Double.random(in: 0..<1) < rates.malformed { throw MalformedAnswer() }
+    }
+
+    /// Upstreams that echo credentials in error messages (seen in the wild): the portal must
+    /// scrub them before storing, logging or showing anything.
+    private func leakKey(prompt: String, key: String) throws {
+        let secret = context.config.simulatorKey
+        if SimulatorFaults.has("leak401", in: prompt) {
+            throw SimulatorFailure(status: 401, type: "authentication_error", message: "Incorrect API key provided: \(secret). Check your key.")
+        }
+        if SimulatorFaults.has("leak400", in: prompt) {
+            throw SimulatorFailure(status: 400, type: "invalid_request_error", message: "Bad request from Authorization: Bearer \(secret)")
+        }
+        if SimulatorFaults.has("leak500", in: prompt), context.faults.consume("leak500", key: key, limit: 3) {
+            throw SimulatorFailure(status: 500, type: "server_error", message: "internal error while checking key=\(secret)")
+        }
     }
 
     struct MalformedAnswer: Error {}

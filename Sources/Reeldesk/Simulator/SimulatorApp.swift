@@ -59,6 +59,10 @@ public final class SimulatorApp: Sendable {
                 try store.fail(task.id, error: "The prompt was rejected by content moderation (request_id: 20261127\(Int.random(in: 1000...9999))).")
                 return
             }
+            if SimulatorFaults.has("leakfail", in: task.request.prompt) {
+                try store.fail(task.id, error: "Generation failed for api_key \(context.config.simulatorKey) (Bearer \(context.config.simulatorKey))")
+                return
+            }
             let file = try renderer.render(task)
             let expiry = SimulatorFaults.has("shortlink", in: task.request.prompt) ? 3 : context.config.simulatorExpirySeconds
             try store.finish(task.id, file: file, now: Date().timeIntervalSince1970, expiry: expiry)

@@ -15,6 +15,10 @@ import Synchronization
 /// | `[sim:never]` | the task never finishes (progress stops at 50) |
 /// | `[sim:nofile]` | the finished video's URL answers 500 until it expires |
 /// | `[sim:shortlink]` | the finished video's URL expires 3 s after completion |
+/// | `[sim:leak401]` | the submit gets a 401 whose message echoes the API key |
+/// | `[sim:leak400]` | the submit gets a 400 whose message echoes `Authorization: Bearer <key>` |
+/// | `[sim:leak500]` | the first 3 submits get a 500 whose message echoes the key |
+/// | `[sim:leakfail]` | the task fails with an error message that echoes the key |
 ///
 /// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call) and
 /// `slow_seconds=3`.

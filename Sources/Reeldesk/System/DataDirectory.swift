@@ -12,10 +12,8 @@ public enum DataDirectory {
         umask(config.socketGroup == nil ? 0o077 : 0o027)
         let gid = config.socketGroup.flatMap { name in getgrnam(name).map { $0.pointee.gr_gid } }
         for dir in [config.dataDir, config.mediaDir, config.uploadsDir, config.dataDir + "/logs"] {
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "cannot create \(dir): \(Self.reason(error)); choose a folder you can write to")
+            if let problem = makeDirectories(dir) {
+                throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "cannot create \(dir) (\(problem)); choose a folder you can write to")
             }
             restrict(dir, directory: true, gid: gid)
         }
@@ -38,11 +36,15 @@ public enum DataDirectory {
         }
     }
 
-    private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+    /// `mkdir -p`; nil on success, else the system's reason.
+    static func makeDirectories(_ path: String) -> String? {
+        var partial = ""
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, 0o700) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
         }
-        return ns.localizedDescription
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return "not a directory" }
+        return nil
     }
 }
