@@ -155,6 +155,7 @@ def kill_9_with_ten_tasks_in_flight_then_restart_completes_all_without_resubmitt
     # Every submit call the simulator received, not distinct idempotency keys (a resubmission
     # with the same key would hide behind those).
     before = sim_stats(stack)["submit_calls"]
+    keys_before = sim_stats(stack)["submissions"]
     ids = [create(b, prompt="crash test %d" % i, resolution="480p", duration="4") for i in range(10)]
     wait_for(lambda: sim_stats(stack)["submit_calls"] >= before + 5, 20, "some submissions")
     stack.serve.send_signal(signal.SIGKILL)
@@ -165,6 +166,7 @@ def kill_9_with_ten_tasks_in_flight_then_restart_completes_all_without_resubmitt
     for i in ids:
         wait_status(stack, i, ("completed",), 90)
     after = sim_stats(stack)["submit_calls"]
+    print("    submit calls received: %d (distinct idempotency keys: %d)" % (after - before, sim_stats(stack)["submissions"] - keys_before))
     assert after - before == 10, "the simulator received %d submit calls for 10 tasks" % (after - before)
 
 

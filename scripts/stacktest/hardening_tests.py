@@ -434,3 +434,49 @@ def video_links_to_private_addresses_are_refused_unless_allowed(stack):
         print("    loopback video link with a real key: failed, nothing fetched (%s)" % row["error_message"][:60])
     finally:
         restart_serve(stack, {"REELDESK_API_KEY": None, "REELDESK_UPSTREAM_URL": None})
+
+
+@test
+def make_run_works_for_an_ordinary_user_from_their_private_home(stack):
+    """run.sh as `nobody` (when the tests run as root) from a mode-0700 folder that user owns,
+    data dir inside it: nginx (not root, so its workers are that user) serves pages and statics."""
+    if os.getuid() != 0:
+        print("    skipped: needs root to become another user (this run is already an ordinary user's)")
+        return
+    home = tempfile.mkdtemp(prefix="rdnobody-")
+    try:
+        for part in ("templates", "Public", "nginx", "scripts"):
+            subprocess.run(["cp", "-a", os.path.join(stack.checkout, part), home], check=True)
+        os.makedirs(os.path.join(home, ".build"))
+        subprocess.run(["cp", stack.binary, os.path.join(home, ".build", "reeldesk")], check=True)
+        subprocess.run(["chown", "-R", "nobody:nogroup", home], check=True)
+        os.chmod(home, 0o700)
+        port, sim_port = free_port(), free_port()
+        env = {k: v for k, v in stack.env.items() if not k.startswith("REELDESK_")}
+        env.update({"HOME": home, "REELDESK_DATA_DIR": home + "/var", "REELDESK_PORT": str(port), "REELDESK_SIM_PORT": str(sim_port),
+                    "REELDESK_TEMPLATES_DIR": home + "/templates"})
+        p = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                              home + "/scripts/run.sh", home + "/.build/reeldesk"], cwd=home, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(p.stdout), daemon=True)
+        reader.start()
+        try:
+            wait_for(lambda: any("Reeldesk is up" in l for l in lines), 30, "make run as nobody to say it is up")
+            b = Browser(port)
+            assert b.get("/").status == 200
+            assert b.get("/static/css/reeldesk.css").status == 200
+            s = EventStream(port)
+            assert s.status == 200
+            s.close()
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(20)
+            reader.join(5)
+            out = "".join(lines)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+        assert p.returncode == 0 and "Reeldesk is up" in out and "Reeldesk stopped." in out, (p.returncode, [l for l in out.splitlines() if "reeldesk:" not in l and " info " not in l])
+        print("    as nobody from its 0700 folder: page, static file and stream 200; Ctrl-C → exit 0")
+    finally:
+        subprocess.run(["rm", "-rf", home])
