@@ -13,7 +13,7 @@ install_selenium() {
     python3 -c 'import selenium' 2>/dev/null && return 0
     if ! python3 -m pip --version >/dev/null 2>&1; then
         if [ "$(id -u)" -ne 0 ]; then
-            echo "The browser tests need selenium: python3 -m pip install selenium" >&2
+            echo "reeldesk: the browser tests need selenium; install it with: python3 -m pip install selenium" >&2
             exit 1
         fi
         apt-get install -y -qq python3-pip
@@ -30,9 +30,7 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "Reeldesk needs these Debian packages: ${missing[*]}" >&2
-    echo "Install them with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    echo "reeldesk: missing Debian packages (${missing[*]}); install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
     exit 1
 fi
 echo "Installing: ${missing[*]}"
