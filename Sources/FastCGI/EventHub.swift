@@ -26,18 +26,15 @@ public final class EventHub: Sendable {
 
     private let shared = Mutex(Shared())
     private let openCount = Atomic<Int>(0)
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    /// Woken by `notify` in this process and by the poller process after each change.
+    private let wakeSocket: WakeSocket
     private let config: FastCGIConfig
     private let makeFeed: @Sendable () throws -> any EventFeed
     private let logger: Logger
 
-    public init(config: FastCGIConfig, logger: Logger, makeFeed: @escaping @Sendable () throws -> any EventFeed) {
-        var fds: [Int32] = [0, 0]
-        pipe(&fds)
-        for fd in fds { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        self.wakeRead = fds[0]
-        self.wakeWrite = fds[1]
+    /// `wakePath` is where other processes send their wake-ups (see `WakeSocket`).
+    public init(config: FastCGIConfig, wakePath: String, logger: Logger, makeFeed: @escaping @Sendable () throws -> any EventFeed) throws {
+        self.wakeSocket = try WakeSocket(path: wakePath)
         self.config = config
         self.logger = logger
         self.makeFeed = makeFeed
@@ -69,10 +66,7 @@ public final class EventHub: Sendable {
     }
 
     /// Wakes the hub: new events may be in the feed.
-    public func notify() {
-        var one: UInt8 = 1
-        _ = write(wakeWrite, &one, 1)
-    }
+    public func notify() { wakeSocket.wake() }
 
     /// Asks the hub to close every stream and return from `run`.
     public func stop() {
@@ -206,7 +200,7 @@ public final class EventHub: Sendable {
                 return true
             }
         }
-        var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: wakeSocket.fd, events: Int16(POLLIN), revents: 0)]
         fds.reserveCapacity(state.streams.count + 1)
         for s in state.streams {
             let out: Int16 = s.pendingBytes > 0 ? Int16(POLLOUT) : 0
@@ -236,10 +230,7 @@ public final class EventHub: Sendable {
     /// and short enough to ping on time.
     private var pollTimeoutMs: Int32 { Int32(min(1000, max(10, config.pingInterval * 1000))) }
 
-    private func drainWakePipe() {
-        var buf = [UInt8](repeating: 0, count: 256)
-        while read(wakeRead, &buf, 256) > 0 {}
-    }
+    private func drainWakePipe() { wakeSocket.drain() }
 
     private func close(_ s: StreamConnection, reason: String?) {
         if let reason {

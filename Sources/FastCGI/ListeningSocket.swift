@@ -27,6 +27,7 @@ struct ListeningSocket {
         if isLive(path) { throw OpenError.alreadyServing(path) }
         let fd = FCGX_OpenSocket(path, backlog)
         guard fd >= 0 else { throw OpenError.cannotOpen(path, errno) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         // Only the service user, or nginx's group too: any other local user bypassing nginx
         // (or sending crafted records) is refused by the kernel.
         if let group, let entry = getgrnam(group) {

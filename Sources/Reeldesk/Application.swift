@@ -4,17 +4,22 @@ import Foundation
 import Logging
 import SQLite
 
-/// The composition root: builds every long-running part from a `Config`, starts them in
-/// dependency order and stops them in reverse. Used by `reeldesk serve` and by tests.
+/// The composition root of `reeldesk serve`: builds every long-running part from a `Config`,
+/// starts them in dependency order and stops them in reverse. The poller runs in a child
+/// process (`reeldesk poller`, see `PollerProcess`) that this one starts and supervises.
 public final class Application: Sendable {
     public let context: AppContext
     public let server: FastCGIServer
-    public let poller: Poller
+    let pollerSupervisor: PollerSupervisor
 
     /// Prepares the data dir, migrates the database, loads templates and opens the socket.
     /// Throws (with a message naming the file or setting) instead of starting half-configured.
     public init(config: Config, logger: Logger) throws {
         try DataDirectory.prepare(config)
+        // Before anything binds a path in the data dir: another live instance keeps its own.
+        if FastCGIServer.isServing(config.socketPath) {
+            throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "another Reeldesk is already serving on \(config.socketPath); stop it first (or use another REELDESK_DATA_DIR)")
+        }
         let db = try Database(path: config.databasePath)
         let applied = try Schema.migrate(db)
         if !applied.isEmpty { logger.info("database migrated", metadata: ["versions": "\(applied)"]) }
@@ -27,27 +32,23 @@ public final class Application: Sendable {
             logger.warning("REELDESK_MAX_STREAMS lowered to fit the descriptor limit", metadata: ["streams": "\(config.effectiveMaxStreams)"])
         }
         let path = config.databasePath
-        let hub = EventHub(config: fcgi, logger: logger) { EventLog(db: try Database(path: path)) }
-        let limiter = RateLimiter(perSecond: config.polling.requestsPerSecond, burst: max(1, config.polling.requestsPerSecond))
-        let client = UpstreamClient(baseURL: config.effectiveUpstreamURL, apiKey: config.effectiveAPIKey, limiter: limiter,
-                                    timeoutMs: Int(config.polling.timeoutSeconds * 1000), logger: logger)
-        let poller = Poller(config: config, client: client, hub: hub, logger: logger)
+        let hub = try EventHub(config: fcgi, wakePath: config.hubWakePath, logger: logger) { EventLog(db: try Database(path: path)) }
         let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
-        let context = AppContext(config: config, views: views, hub: hub, poller: poller, logger: logger, secret: secret)
+        let context = AppContext(config: config, views: views, hub: hub, logger: logger, secret: secret)
         self.context = context
-        self.poller = poller
+        self.pollerSupervisor = PollerSupervisor(logger: logger)
         self.server = try FastCGIServer(config: fcgi, logger: logger, hub: hub) { App(context: context) }
     }
 
-    /// Starts the hub and the workers, then the poller.
+    /// Starts the hub and the workers, then the poller process.
     public func start() {
         server.start()
-        poller.start()
+        pollerSupervisor.start()
     }
 
-    /// Stops the poller, then drains requests and streams; returns within about 5 s.
+    /// Stops the poller process, then drains requests and streams; returns within about 5 s.
     public func shutdown() {
-        poller.stop(waitingUpTo: 1)
+        pollerSupervisor.stop(waitingUpTo: 4)
         server.shutdown()
     }
 

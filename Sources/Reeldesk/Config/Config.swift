@@ -55,6 +55,10 @@ public struct Config: Sendable {
 
     public var databasePath: String { dataDir + "/reeldesk.sqlite3" }
     public var socketPath: String { dataDir + "/reeldesk.sock" }
+    /// Where the poller process wakes the event hub in `serve`.
+    public var hubWakePath: String { dataDir + "/hub.wake" }
+    /// Where `serve` wakes the poller process (a task was created or retried).
+    public var pollerWakePath: String { dataDir + "/poller.wake" }
     /// The server's signing secret (CSRF tokens), made on first start.
     public var secretPath: String { dataDir + "/secret.key" }
     public var mediaDir: String { dataDir + "/media" }

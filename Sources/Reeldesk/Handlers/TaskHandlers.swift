@@ -54,7 +54,7 @@ struct TaskHandlers {
     /// Tells the SSE hub and the poller that something changed.
     private func announce() {
         context.hub.notify()
-        context.poller?.wake()
+        context.wakePoller()
     }
 
     /// POST /tasks: validate; 422 with the form as sent, or store and 303 to the task.

@@ -15,7 +15,8 @@ import Synchronization
 public final class Poller: Sendable {
     let config: Config
     let client: UpstreamClient
-    let hub: EventHub
+    /// Tells the event hub (in the `serve` process) that events were written.
+    let notifyHub: @Sendable () -> Void
     let logger: Logger
     let holder: String
 
@@ -26,17 +27,19 @@ public final class Poller: Sendable {
 
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
-    private let wakeup = DispatchSemaphore(value: 0)
+    /// The leader sleeps on this; `serve` sends to its path when a task is created or retried.
+    private let wakeup: WakeSocket
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     static let leaseName = "poller"
     static let leaseTTL = 30.0
 
-    public init(config: Config, client: UpstreamClient, hub: EventHub, logger: Logger) {
+    public init(config: Config, client: UpstreamClient, logger: Logger, notifyHub: @escaping @Sendable () -> Void) throws {
         self.config = config
         self.client = client
-        self.hub = hub
+        self.notifyHub = notifyHub
+        self.wakeup = try WakeSocket(path: config.pollerWakePath)
         self.logger = logger
         self.holder = SystemState.holderName()
     }
@@ -48,13 +51,13 @@ public final class Poller: Sendable {
     }
 
     /// Asks the leader to look at tasks now (a task was created or retried).
-    public func wake() { wakeup.signal() }
+    public func wake() { wakeup.wake() }
 
     /// Stops handing out work; waits up to `seconds` for the threads. Work cut short is safe:
     /// every step is recorded before and after its upstream call.
     public func stop(waitingUpTo seconds: Double) {
         stopping.store(true, ordering: .relaxed)
-        wakeup.signal()
+        wakeup.wake()
         for _ in 0..<config.polling.threads { available.signal() }
         let deadline = DispatchTime.now() + seconds
         for _ in 0...config.polling.threads {  // the leader and every worker
@@ -93,11 +96,13 @@ public final class Poller: Sendable {
             if now >= renewAt {
                 let was = isLeader
                 isLeader = (try? work.system.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: now)) ?? false
-                renewAt = now + Self.leaseTTL / 3
+                // Not the leader: ask again soon, so a predecessor's release is noticed at once.
+                renewAt = now + (isLeader ? Self.leaseTTL / 3 : 0.5)
                 if isLeader != was { logger.info(isLeader ? "poller lease taken" : "poller lease held elsewhere", metadata: ["holder": "\(holder)"]) }
             }
             let nextWake = isLeader ? dispatchDue(work.store, now: now) : now + 2
-            _ = wakeup.wait(timeout: .now() + max(0.01, min(renewAt, nextWake) - Date().timeIntervalSince1970))
+            let waitMs = max(0.01, min(renewAt, nextWake) - Date().timeIntervalSince1970) * 1000
+            _ = wakeup.wait(timeoutMs: Int32(min(waitMs, 60_000)))
         }
         if isLeader { try? work.system.releaseLease(Self.leaseName, holder: holder) }
         logger.info("poller stopped")
@@ -133,10 +138,10 @@ public final class Poller: Sendable {
             // Re-read: a person may have retried or the task moved on since it was queued.
             if let task = try? work.store.find(id), !task.status.isTerminal,
                (task.nextCheckAt ?? 0) <= Date().timeIntervalSince1970, work.handle(task) {
-                hub.notify()
+                notifyHub()
             }
             queue.withLock { _ = $0.busy.remove(id) }
-            wakeup.signal()
+            wakeup.wake()
         }
     }
 }

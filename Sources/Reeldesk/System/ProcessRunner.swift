@@ -43,18 +43,30 @@ public enum ProcessRunner {
         return out
     }
 
-    /// posix_spawnp in a new process group, stdin from /dev/null.
-    private static func spawn(_ tool: String, _ arguments: [String], stdout: Int32, stderr: Int32) throws -> pid_t {
+    /// Starts a long-lived child (in this process group, sharing stdout and stderr, stdin from
+    /// /dev/null, default signal handling) and returns its pid; the caller waits for it.
+    static func spawnDetached(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> pid_t {
+        let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        return try spawn(executable, arguments, stdout: 1, stderr: 2, newGroup: false, environment: env)
+    }
+
+    /// posix_spawnp, by default in a new process group; stdin from /dev/null.
+    private static func spawn(_ tool: String, _ arguments: [String], stdout: Int32, stderr: Int32, newGroup: Bool = true,
+                              environment: [UnsafeMutablePointer<CChar>?]? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if stdout != 1 { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
+        if stderr != 2 { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        // Nothing else crosses over: not the FastCGI socket, not a browser's connection.
+        _ = spawnCloseFrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let groupFlag = newGroup ? POSIX_SPAWN_SETPGROUP : 0
+        posix_spawnattr_setflags(&attributes, Int16(groupFlag | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         // The server blocks SIGTERM/SIGINT and ignores SIGPIPE; the child gets the defaults.
         var empty = sigset_t(), defaults = sigset_t()
@@ -66,7 +78,9 @@ public enum ProcessRunner {
         let argv = ([tool] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, tool, &actions, &attributes, argv, environ)
+        let rc = environment.map { env in
+            env.withUnsafeBufferPointer { posix_spawnp(&pid, tool, &actions, &attributes, argv, UnsafeMutablePointer(mutating: $0.baseAddress)) }
+        } ?? posix_spawnp(&pid, tool, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw Failure(tool: tool, detail: "cannot start: \(String(cString: strerror(rc)))", timedOut: false) }
         return pid
     }
@@ -116,3 +130,8 @@ public enum ProcessRunner {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
+
+/// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np` (not exported by Swift's Glibc
+/// module): the child closes every descriptor from `from` up before it runs.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

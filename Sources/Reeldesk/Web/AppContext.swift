@@ -7,21 +7,21 @@ public struct AppContext: Sendable {
     public let config: Config
     public let views: Views
     public let hub: EventHub
-    /// Woken when a task is created or retried, so it is submitted at once.
-    public let poller: Poller?
     public let logger: Logger
     /// Signs and checks form tokens with the server secret.
     let csrf: CSRF
     /// Keeps writing requests from occupying every worker while the database is locked.
     let writeGate: WriteGate
 
-    init(config: Config, views: Views, hub: EventHub, poller: Poller?, logger: Logger, secret: [UInt8]) {
+    /// Wakes the poller process: a task was created or retried, submit it now.
+    func wakePoller() { WakeSocket.send(to: config.pollerWakePath) }
+
+    init(config: Config, views: Views, hub: EventHub, logger: Logger, secret: [UInt8]) {
         self.csrf = CSRF(secret: secret, publicOrigin: CSRF.origin(of: config.publicURL))
         self.writeGate = WriteGate(limit: max(1, config.workers / 4))
         self.config = config
         self.views = views
         self.hub = hub
-        self.poller = poller
         self.logger = logger
     }
 }
