@@ -1,55 +1,111 @@
-// Reeldesk live updates: one EventSource per page. The pages work without this file; it only
-// keeps statuses, progress bars and the history current without reloading.
+// Reeldesk in the browser. The pages work without this file; it keeps every visible field live
+// (status, progress, elapsed time, upstream id, errors, actions, family, player), shares one
+// event stream among all tabs (live-worker.js), and keeps forms from being sent twice.
 (function () {
   "use strict";
 
-  function counter() {
-    var prompt = document.getElementById("prompt");
-    var out = document.querySelector('[data-counter-for="prompt"]');
-    if (!prompt || !out) return;
-    var update = function () { out.textContent = String(prompt.value.length); };
-    prompt.addEventListener("input", update);
-    update();
+  var TERMINAL = ["completed", "failed", "timed_out", "expired", "cancelled"];
+  var seen = 0;  // the newest event id this page has applied
+
+  // ---- One stream per browser -------------------------------------------------------------
+
+  /** Calls `onEvent(kind, id, data)` for each event after `after`; `onReload()` when the page
+   *  must start afresh. SharedWorker, else a BroadcastChannel leader tab, else EventSource. */
+  function connectLive(after, onEvent, onReload) {
+    if (window.SharedWorker) {
+      try {
+        var worker = new SharedWorker("/static/js/live-worker.js", { name: "reeldesk-live" });
+        worker.port.onmessage = function (m) {
+          var msg = m.data || {};
+          if (msg.type === "event") onEvent(msg.kind, msg.id, msg.data);
+          else if (msg.type === "reload") onReload();
+        };
+        worker.port.start();
+        worker.port.postMessage({ type: "hello", after: after });
+        window.addEventListener("pagehide", function () { worker.port.postMessage({ type: "bye" }); });
+        return;
+      } catch (e) { /* fall through */ }
+    }
+    if (window.BroadcastChannel && navigator.locks) { leaderTab(after, onEvent, onReload); return; }
+    var source = openSource(after, onEvent, onReload);
+    window.addEventListener("pagehide", function () { source.close(); });
   }
 
-  function cell(text, href) {
-    var td = document.createElement("td");
-    if (href) {
-      var a = document.createElement("a");
-      a.href = href;
-      a.textContent = text;
-      td.appendChild(a);
-    } else {
-      td.textContent = text;
-    }
-    return td;
+  function openSource(after, onEvent, onReload) {
+    var source = new EventSource("/events?after=" + encodeURIComponent(String(after)));
+    ["task.created", "task.updated", "task.deleted"].forEach(function (kind) {
+      source.addEventListener(kind, function (e) { onEvent(kind, parseInt(e.lastEventId, 10) || 0, e.data); });
+    });
+    source.addEventListener("reload", function () { source.close(); onReload(); });
+    return source;
   }
+
+  /** Without SharedWorker: the tab holding a Web Lock streams and relays on a channel. */
+  function leaderTab(after, onEvent, onReload) {
+    var channel = new BroadcastChannel("reeldesk-live");
+    channel.onmessage = function (m) {
+      if (m.data.type === "event") onEvent(m.data.kind, m.data.id, m.data.data);
+      else if (m.data.type === "reload") onReload();
+    };
+    var release = null;
+    navigator.locks.request("reeldesk-live", function () {
+      return new Promise(function (resolve) {
+        release = resolve;
+        var source = openSource(Math.max(after, seen), function (kind, id, data) {
+          channel.postMessage({ type: "event", kind: kind, id: id, data: data });
+          onEvent(kind, id, data);
+        }, function () { channel.postMessage({ type: "reload" }); onReload(); });
+        window.addEventListener("pagehide", function () { source.close(); resolve(); });
+      });
+    });
+    window.addEventListener("pagehide", function () { if (release) release(); channel.close(); });
+  }
+
+  // ---- Applying events --------------------------------------------------------------------
+
+  function onEvent(kind, id, data) {
+    if (id && id <= seen) return;
+    if (id) seen = id;
+    var t;
+    try { t = JSON.parse(data); } catch (e) { return; }
+    if (kind === "task.deleted") { removeTask(t.id); return; }
+    document.querySelectorAll('[data-task-id="' + t.id + '"]').forEach(function (el) { applyStatus(el, t); });
+    if (kind === "task.created") { addRow(t); addToFamily(t); countNewer(); }
+  }
+
+  function field(root, name) { return root.querySelector('[data-field="' + name + '"]'); }
+
+  function show(el, visible) { if (el) el.hidden = !visible; }
 
   function applyStatus(root, t) {
-    var status = root.querySelector('[data-field="status"]');
-    if (status) {
-      status.textContent = t.status_label;
-      status.className = "status status-" + t.status;
-    }
+    var status = field(root, "status");
+    if (status) { status.textContent = t.status_label; status.className = "status status-" + t.status; }
     root.querySelectorAll('[data-field="progress"]').forEach(function (p) {
       p.value = t.progress;
-      p.hidden = ["completed", "failed", "timed_out", "expired", "cancelled"].indexOf(t.status) >= 0 && !root.matches("article");
+      if (!root.matches("article")) p.hidden = t.is_terminal;
     });
-    var text = root.querySelector('[data-field="progress-text"]');
+    var text = field(root, "progress-text");
     if (text) text.textContent = t.progress + "%";
-    var err = root.querySelector('[data-field="error"]');
-    if (err) {
-      err.textContent = t.error_message || "";
-      err.hidden = !t.error_message;
-    }
-    var line = root.querySelector('[data-field="progress-line"]');
-    if (line) line.hidden = t.is_terminal;
-    var elapsed = root.querySelector('[data-field="elapsed"]');
+    var err = field(root, "error");
+    if (err) { err.textContent = t.error_message || ""; err.hidden = !t.error_message; }
+    show(field(root, "progress-line"), !t.is_terminal);
+    var elapsed = field(root, "elapsed");
     if (elapsed && t.submitted_at) elapsed.setAttribute("data-submitted-at", String(Math.floor(t.submitted_at)));
-    var estimate = root.querySelector('[data-field="estimate"]');
+    var estimate = field(root, "estimate");
     if (estimate && t.estimated_seconds) estimate.textContent = "about " + formatDuration(t.estimated_seconds);
-    var slot = root.querySelector('[data-field="player-slot"]');
+    var upstream = field(root, "upstream-task-id");
+    if (upstream) upstream.textContent = t.upstream_task_id || "—";
+    show(field(root, "cancel-note"), t.status === "cancelled");
+    if (root.matches("article")) applyActions(root, t);
+    var slot = field(root, "player-slot");
     if (slot && t.video_url && !slot.querySelector("video")) showPlayer(slot, t);
+  }
+
+  function applyActions(root, t) {
+    var retry = root.querySelector('[data-action="retry"]');
+    if (retry && !retry.hasAttribute("data-retried")) show(retry, t.can_retry);
+    show(root.querySelector('[data-action="cancel"]'), t.can_cancel);
+    show(root.querySelector('[data-action="delete"]'), t.can_delete);
   }
 
   function showPlayer(slot, t) {
@@ -71,6 +127,105 @@
     slot.appendChild(meta);
   }
 
+  /** A new attempt or derived task appears in its parent's family list at once. */
+  function addToFamily(t) {
+    var article = document.querySelector("article.task");
+    if (!article || String(t.parent_id) !== article.getAttribute("data-task-id")) return;
+    var list = field(article, "family-list");
+    if (!list || list.querySelector('[data-child-id="' + t.id + '"]')) return;
+    var li = document.createElement("li");
+    li.setAttribute("data-child-id", String(t.id));
+    li.setAttribute("data-task-id", String(t.id));
+    li.appendChild(document.createTextNode(t.relation + ": "));
+    var a = document.createElement("a");
+    a.href = t.url;
+    a.textContent = "task " + t.id;
+    li.appendChild(a);
+    li.appendChild(document.createTextNode(" "));
+    var badge = document.createElement("span");
+    badge.setAttribute("data-field", "status");
+    badge.className = "status status-" + t.status;
+    badge.textContent = t.status_label;
+    li.appendChild(badge);
+    list.appendChild(li);
+    show(field(article, "family"), true);
+    if (t.lineage === "retry") {
+      var retry = article.querySelector('[data-action="retry"]');
+      if (retry) { retry.setAttribute("data-retried", ""); retry.hidden = true; }
+    }
+  }
+
+  function cell(text, href, label) {
+    var td = document.createElement("td");
+    if (label) td.setAttribute("data-label", label);
+    if (href) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = text;
+      td.appendChild(a);
+    } else {
+      td.textContent = text;
+    }
+    return td;
+  }
+
+  function newRow(t) {
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-task-id", String(t.id));
+    tr.appendChild(cell(String(t.id), t.url, "#"));
+    var prompt = cell(t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt, t.url, "Prompt");
+    prompt.className = "prompt-cell";
+    tr.appendChild(prompt);
+    tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s", null, "Shape"));
+    var st = document.createElement("td");
+    st.setAttribute("data-label", "Status");
+    var badge = document.createElement("span");
+    badge.setAttribute("data-field", "status");
+    st.appendChild(badge);
+    st.appendChild(document.createTextNode(" "));
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.setAttribute("data-field", "progress");
+    st.appendChild(bar);
+    tr.appendChild(st);
+    tr.appendChild(cell(new Date(t.created_at * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC", null, "Created"));
+    applyStatus(tr, t);
+    return tr;
+  }
+
+  /** Live lists keep their meaning: the newest N, N being the page's own size. */
+  function addRow(t) {
+    document.querySelectorAll('table[data-live="tasks"] tbody').forEach(function (body) {
+      if (body.querySelector('[data-task-id="' + t.id + '"]')) return;
+      var empty = body.querySelector("tr.empty");
+      if (empty) empty.remove();
+      body.insertBefore(newRow(t), body.firstChild);
+      var limit = parseInt(body.parentNode.getAttribute("data-limit"), 10) || 50;
+      var rows = body.querySelectorAll("tr[data-task-id]");
+      for (var i = limit; i < rows.length; i++) rows[i].remove();
+    });
+  }
+
+  /** An older history page does not grow; it says how many newer tasks exist. */
+  function countNewer() {
+    var notice = document.querySelector('[data-field="newer-notice"]');
+    if (!notice) return;
+    var count = field(notice, "newer-count");
+    count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
+    notice.hidden = false;
+  }
+
+  function removeTask(id) {
+    document.querySelectorAll('tr[data-task-id="' + id + '"], li[data-task-id="' + id + '"]').forEach(function (el) { el.remove(); });
+    var article = document.querySelector('article.task[data-task-id="' + id + '"]');
+    if (article) {
+      var status = field(article, "status");
+      if (status) { status.textContent = "Deleted"; status.className = "status status-cancelled"; }
+    }
+  }
+
+  // ---- Time --------------------------------------------------------------------------------
+
   function formatDuration(seconds) {
     var s = Math.max(0, Math.floor(seconds));
     if (s < 60) return s + " s";
@@ -87,56 +242,72 @@
     });
   }
 
-  function newRow(t) {
-    var tr = document.createElement("tr");
-    tr.setAttribute("data-task-id", String(t.id));
-    tr.appendChild(cell(String(t.id), t.url));
-    var prompt = cell(t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt, t.url);
-    prompt.className = "prompt-cell";
-    tr.appendChild(prompt);
-    tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s"));
-    var st = document.createElement("td");
-    var badge = document.createElement("span");
-    badge.setAttribute("data-field", "status");
-    st.appendChild(badge);
-    st.appendChild(document.createTextNode(" "));
-    var bar = document.createElement("progress");
-    bar.max = 100;
-    bar.setAttribute("data-field", "progress");
-    st.appendChild(bar);
-    tr.appendChild(st);
-    tr.appendChild(cell(new Date(t.created_at * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC"));
-    applyStatus(tr, t);
-    return tr;
-  }
+  // ---- Forms -------------------------------------------------------------------------------
 
-  function onTask(t, isNew) {
-    document.querySelectorAll('[data-task-id="' + t.id + '"]').forEach(function (el) { applyStatus(el, t); });
-    if (!isNew) return;
-    document.querySelectorAll('table[data-live="tasks"] tbody').forEach(function (body) {
-      if (body.querySelector('[data-task-id="' + t.id + '"]')) return;
-      var empty = body.querySelector("tr.empty");
-      if (empty) empty.remove();
-      body.insertBefore(newRow(t), body.firstChild);
+  /** A form marked data-once is sent once: the button says it is working, later clicks do
+   *  nothing (the server also refuses a repeated submission token). */
+  function guardForms() {
+    document.querySelectorAll("form[data-once]").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        var question = form.getAttribute("data-confirm");
+        if (form.hasAttribute("data-sent") || (question && !window.confirm(question))) { e.preventDefault(); return; }
+        form.setAttribute("data-sent", "");
+        var button = form.querySelector("button[type=submit]");
+        if (button) {
+          button.setAttribute("aria-disabled", "true");
+          button.classList.add("busy");
+          if (button.getAttribute("data-busy-label")) button.textContent = button.getAttribute("data-busy-label");
+        }
+      });
+    });
+    // Back to a page kept in the browser's cache: its forms may be used again (the token
+    // still makes a repeat land on the first result).
+    window.addEventListener("pageshow", function (e) {
+      if (!e.persisted) return;
+      document.querySelectorAll("form[data-sent]").forEach(function (f) { f.removeAttribute("data-sent"); });
     });
   }
 
-  function connect() {
-    if (!window.EventSource) return;
-    var after = document.body.getAttribute("data-last-event-id") || "";
-    var article = document.querySelector("article.task[data-task-id]");
-    var url = "/events?after=" + encodeURIComponent(after);
-    if (article) url += "&task=" + article.getAttribute("data-task-id");
-    var source = new EventSource(url);
-    source.addEventListener("task.created", function (e) { onTask(JSON.parse(e.data), true); });
-    source.addEventListener("task.updated", function (e) { onTask(JSON.parse(e.data), false); });
-    // Too far behind for an exact replay (e.g. a tab left open for days): start afresh.
-    source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+  function counter() {
+    var prompt = document.getElementById("prompt");
+    var out = document.querySelector('[data-counter-for="prompt"]');
+    if (!prompt || !out) return;
+    var update = function () { out.textContent = String(prompt.value.length); };
+    prompt.addEventListener("input", update);
+    update();
+  }
+
+  /** Thumbnails of chosen images; a kept image can be dropped. */
+  function framePreviews() {
+    document.querySelectorAll('input[type=file]').forEach(function (input) {
+      var preview = document.querySelector('[data-preview-for="' + input.id + '"]');
+      input.addEventListener("change", function () {
+        if (!preview) return;
+        var file = input.files && input.files[0];
+        if (preview.src) URL.revokeObjectURL(preview.src);
+        preview.hidden = !file;
+        if (file) preview.src = URL.createObjectURL(file);
+        var kept = input.parentNode.querySelector("[data-kept]");
+        if (kept && file) kept.remove();
+      });
+    });
+    document.querySelectorAll("[data-unkeep]").forEach(function (button) {
+      button.addEventListener("click", function () { button.closest("[data-kept]").remove(); });
+    });
+  }
+
+  function focusErrors() {
+    var summary = document.querySelector("[data-focus]");
+    if (summary) summary.focus();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     counter();
-    connect();
+    guardForms();
+    framePreviews();
+    focusErrors();
+    seen = parseInt(document.body.getAttribute("data-last-event-id"), 10) || 0;
+    if (window.EventSource) connectLive(seen, onEvent, function () { window.location.reload(); });
     setInterval(tickElapsed, 1000);
   });
 })();

@@ -8,6 +8,9 @@ import Glibc
 public final class WakeSocket: Sendable {
     public let fd: Int32
     public let path: String
+    /// The inode bound at `path`: a successor may bind the same path before this one closes,
+    /// and its file must not be removed by this one.
+    private let inode: UInt
 
     /// Binds `path` (replacing a stale file; the caller owns the data dir).
     public init(path: String) throws {
@@ -26,11 +29,14 @@ public final class WakeSocket: Sendable {
         }
         self.fd = fd
         self.path = path
+        var st = stat()
+        self.inode = stat(path, &st) == 0 ? UInt(st.st_ino) : 0
     }
 
     deinit {
         close(fd)
-        unlink(path)
+        var st = stat()
+        if stat(path, &st) == 0, UInt(st.st_ino) == inode { unlink(path) }
     }
 
     /// Wakes whoever owns the socket at `path`; silently does nothing when nobody does.

@@ -89,6 +89,18 @@ extension FieldRule where T == Int64 {
     }
 }
 
+extension FieldRule where T == Int64? {
+    /// An optional positive id (absent or empty: nil).
+    public static var optionalID: FieldRule<Int64?> {
+        FieldRule { raw in
+            let v = (raw ?? "").trimmingWhitespace()
+            if v.isEmpty { return .success(nil) }
+            guard let n = Int64(v), n > 0 else { return .failure(.init(message: "must be a task number.")) }
+            return .success(n)
+        }
+    }
+}
+
 extension FieldRule where T == Bool {
     /// A checkbox: present with `on`, `true`, `1` or `yes` is true; absent is false.
     public static var checkbox: FieldRule<Bool> {

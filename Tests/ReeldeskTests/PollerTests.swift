@@ -16,7 +16,7 @@ import Testing
 
     func submittedTask() throws -> TaskRecord {
         let store = TaskStore(db: db)
-        let t = try store.create(NewTask(parameters: Fixtures.parameters))
+        let t = try store.create(NewTask(parameters: Fixtures.parameters)).task
         return try #require(try store.update(t.id) { $0.status = .submitted; $0.submittedAt = 1000; $0.lastProgressAt = 1000; $0.upstreamTaskID = "task_1" })
     }
 
@@ -91,26 +91,50 @@ import Testing
 
     @Test func uploadedFramesArePublishedUnderThePublicURL() throws {
         let store = TaskStore(db: db)
-        let t = try store.create(NewTask(parameters: Fixtures.parameters, firstFrameFile: "abc.png"))
+        let t = try store.create(NewTask(parameters: Fixtures.parameters, firstFrameFile: "abc.png")).task
         let p = try work().resolvedParameters(t)
         #expect(p.firstFrameURL == "http://127.0.0.1:8080/uploads/abc.png")
     }
 
-    @Test func retryGivesAFreshIdempotencyKey() throws {
+    @Test func retryMakesANewAttemptAndKeepsTheFailedOne() throws {
         let store = TaskStore(db: db)
         let t = try submittedTask()
         try store.update(t.id) { $0.status = .failed; $0.errorMessage = "x" }
-        let retried = try #require(try store.retry(t.id))
-        #expect(retried.status == .queued && retried.errorMessage == nil && retried.upstreamTaskID == nil)
-        #expect(retried.idempotencyKey != t.idempotencyKey)
+        let attempt = try store.retry(t.id, submissionToken: nil)
+        #expect(attempt.isNew && attempt.task.id != t.id && attempt.task.status == .queued)
+        #expect(attempt.task.parentTaskID == t.id && attempt.task.lineage == .retry && attempt.task.parameters == t.parameters)
+        #expect(attempt.task.idempotencyKey != t.idempotencyKey)
+        let kept = try #require(try store.find(t.id))
+        #expect(kept.status == .failed && kept.errorMessage == "x", "the failed attempt keeps its error")
+        #expect(throws: TaskStore.ActionRefusal.alreadyRetried(attempt.task.id)) { try store.retry(t.id, submissionToken: nil) }
     }
 
-    @Test func retryLeavesATaskThatIsNotRetryableAlone() throws {
+    @Test func retryRefusesATaskThatIsNotRetryable() throws {
         let store = TaskStore(db: db)
         let t = try submittedTask()
-        #expect(try store.retry(t.id) == nil)
+        #expect(throws: TaskStore.ActionRefusal.notAllowed(.submitted)) { try store.retry(t.id, submissionToken: nil) }
         #expect(try store.find(t.id) == t)
-        #expect(try store.retry(999) == nil)
+        #expect(throws: TaskStore.ActionRefusal.notFound) { try store.retry(999, submissionToken: nil) }
+    }
+
+    @Test func aSubmissionTokenMakesOneTask() throws {
+        let store = TaskStore(db: db)
+        let token = SubmissionToken.make()
+        let first = try store.create(NewTask(parameters: Fixtures.parameters, submissionToken: token))
+        let again = try store.create(NewTask(parameters: Fixtures.parameters, submissionToken: token))
+        #expect(first.isNew && !again.isNew && again.task.id == first.task.id)
+        #expect(try store.list(limit: 10).count == 1)
+    }
+
+    @Test func cancelStopsThePollerFromWritingAndDeleteRemovesTheRow() throws {
+        let store = TaskStore(db: db)
+        let t = try submittedTask()
+        _ = try store.cancel(t.id)
+        try store.advance(t.id) { $0.status = .processing; $0.progress = 50 }
+        #expect(try store.find(t.id)?.status == .cancelled, "a poll answer arriving after Cancel changes nothing")
+        _ = try store.delete(t.id)
+        #expect(try store.find(t.id) == nil)
+        #expect(try db.prepare("SELECT COUNT(*) FROM events WHERE task_id = ?").bind(t.id).first { $0.int(0) } == 0)
     }
 }
 

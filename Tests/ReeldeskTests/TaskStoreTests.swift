@@ -5,7 +5,7 @@ import Testing
     @Test func createStoresQueuedTaskWithItsEvent() throws {
         let db = try Fixtures.migratedDatabase()
         let store = TaskStore(db: db)
-        let t = try store.create(NewTask(parameters: Fixtures.parameters), now: 1000)
+        let t = try store.create(NewTask(parameters: Fixtures.parameters), now: 1000).task
         #expect(t.status == .queued && t.parameters == Fixtures.parameters && t.createdAt == 1000)
         #expect(t.idempotencyKey.count == 36)
         let events = try EventLog(db: db).events(after: 0, limit: 10)

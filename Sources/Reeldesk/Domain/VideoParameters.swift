@@ -58,6 +58,13 @@ public enum VideoLimits {
     public static let durations: ClosedRange<Int64> = 4...12
     public static let defaultDuration: Int64 = 5
     public static let seeds: ClosedRange<Int64> = -1...4_294_967_295
+
+    /// A seed for a task left "random": drawn here (system CSPRNG) and sent, so every task
+    /// knows the seed its video was made with and can be repeated.
+    public static func drawSeed() -> Int64 {
+        var rng = SystemRandomNumberGenerator()
+        return Int64.random(in: 0...4_294_967_295, using: &rng)
+    }
     /// Our own cap: the upstream states none, and longer prompts do not help the model.
     public static let maxPromptCharacters = 2000
 }

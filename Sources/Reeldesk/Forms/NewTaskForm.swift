@@ -15,6 +15,14 @@ public struct NewTaskForm: Sendable {
     public var parameters: VideoParameters
     public var firstFrameUpload: ValidatedImage?
     public var lastFrameUpload: ValidatedImage?
+    /// An image uploaded earlier and kept server-side (after a 422, or a remixed task's frame):
+    /// its name under the uploads dir (`held/<hex>.<ext>` or `<hex>.<ext>`).
+    public var firstFrameKept: String?
+    public var lastFrameKept: String?
+    /// The one-time token of the rendered form (nil from clients that send none).
+    public var submissionToken: String?
+    /// The task this form was remixed from.
+    public var remixOf: Int64?
 
     /// CONTRACT.md §5.
     public static let maxImageBytes = 30 * 1024 * 1024
@@ -33,6 +41,7 @@ public struct NewTaskForm: Sendable {
         let camera = v.value("camerafixed", .checkbox)
         let first = frame(role: "first", &v)
         let last = frame(role: "last", &v)
+        let remixOf = v.value("remix_of", .optionalID)
         guard v.errors.isEmpty, let prompt, let model, let duration, let ratio, let resolution, let seed, let audio, let camera,
               let aspect = AspectRatio(rawValue: ratio), let res = Resolution(rawValue: resolution) else {
             return .failure(FormErrors(errors: v.errors))
@@ -41,24 +50,29 @@ public struct NewTaskForm: Sendable {
             prompt: prompt, model: model, duration: Int(duration), aspectRatio: aspect, resolution: res,
             seed: seed == -1 ? nil : seed, audio: audio, cameraFixed: camera,
             firstFrameURL: first.url, lastFrameURL: last.url)
-        return .success(NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload))
+        return .success(NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload,
+                                    firstFrameKept: first.kept, lastFrameKept: last.kept,
+                                    submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil))
     }
 
-    /// One frame role: a typed URL (`<role>_frame_url`) or an uploaded file (`<role>_frame`), not both.
-    static func frame(role: String, _ v: inout FormValidator) -> (url: String?, upload: ValidatedImage?) {
+    /// One frame role: a typed URL (`<role>_frame_url`), an uploaded file (`<role>_frame`), or a
+    /// file kept from before (`<role>_frame_keep`); a URL and an image together are refused.
+    /// A new upload replaces a kept one.
+    static func frame(role: String, _ v: inout FormValidator) -> (url: String?, upload: ValidatedImage?, kept: String?) {
         let urlField = "\(role)_frame_url", fileField = "\(role)_frame"
         let url: String? = v.value(urlField, imageURL) ?? nil
         let file = v.form.file(fileField)
-        if url != nil && file != nil {
-            v.fail(fileField, "Give the \(role) frame as a URL or as a file, not both.")
-            return (nil, nil)
+        let kept = KeptUpload.parse(v.form["\(role)_frame_keep"])
+        if url != nil && (file != nil || kept != nil) {
+            v.fail(fileField, "Give the \(role) frame as a URL or as an image, not both: clear one of them.")
+            return (nil, nil, nil)
         }
-        guard let file else { return (url, nil) }
+        guard let file else { return (url, nil, kept) }
         switch checkImage(file) {
-        case .success(let image): return (nil, image)
+        case .success(let image): return (nil, image, nil)
         case .failure(let e):
             v.fail(fileField, e.message)
-            return (nil, nil)
+            return (nil, nil, nil)
         }
     }
 

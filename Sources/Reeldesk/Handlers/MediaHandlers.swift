@@ -13,7 +13,7 @@ struct MediaHandlers {
         }
         var r = accel("/media/" + video.file, type: "video/mp4")
         if request.queryItems["download"] == "1" {
-            r.headers.set("Content-Disposition", "attachment; filename=\"\(Self.downloadName(t))\"")
+            r.headers.set("Content-Disposition", Self.contentDisposition(t))
         }
         return r
     }
@@ -32,6 +32,23 @@ struct MediaHandlers {
         h.add("Content-Type", type)
         h.add("Cache-Control", "private, max-age=86400")
         return Response(status: .ok, headers: h)
+    }
+
+    /// `attachment; filename="reeldesk-4.mp4"; filename*=UTF-8''reeldesk-4-%E7%8B%90...mp4`: the
+    /// prompt's words in any script (RFC 6266 / RFC 5987), with an ASCII fallback.
+    static func contentDisposition(_ t: TaskRecord) -> String {
+        "attachment; filename=\"\(downloadName(t))\"; filename*=UTF-8''" + URLEncodedForm.encode(unicodeDownloadName(t))
+    }
+
+    /// `reeldesk-4-一只狐狸在雪中奔跑.mp4`: letters and digits of any script, dashes between words.
+    static func unicodeDownloadName(_ t: TaskRecord) -> String {
+        var slug = ""
+        for ch in t.parameters.prompt.lowercased() {
+            if slug.count >= 40 { break }
+            if ch.isLetter || ch.isNumber { slug.append(ch) } else if !slug.isEmpty && !slug.hasSuffix("-") { slug += "-" }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return "reeldesk-\(t.id)" + (slug.isEmpty ? "" : "-" + slug) + ".mp4"
     }
 
     /// `reeldesk-12-a-red-fox-running.mp4`: id plus the prompt's first words, ASCII only.

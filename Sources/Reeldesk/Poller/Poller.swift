@@ -102,7 +102,8 @@ public final class Poller: Sendable {
             }
             let nextWake = isLeader ? dispatchDue(work.store, now: now) : now + 2
             let waitMs = max(0.01, min(renewAt, nextWake) - Date().timeIntervalSince1970) * 1000
-            _ = wakeup.wait(timeoutMs: Int32(min(waitMs, 60_000)))
+            // At most 2 s: a wake-up lost between processes costs seconds, not minutes.
+            _ = wakeup.wait(timeoutMs: Int32(min(waitMs, 2_000)))
         }
         if isLeader { try? work.system.releaseLease(Self.leaseName, holder: holder) }
         logger.info("poller stopped")

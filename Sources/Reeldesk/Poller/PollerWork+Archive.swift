@@ -7,7 +7,7 @@ extension PollerWork {
     /// hung ffprobe) are retried until the link expires (at most 48 h after completion).
     func archive(_ t: TaskRecord) throws -> Bool {
         guard let url = t.upstreamVideoURL else {
-            try store.update(t.id) { $0.status = .failed; $0.errorMessage = "No video URL was recorded." }
+            try store.advance(t.id) { $0.status = .failed; $0.errorMessage = "No video URL was recorded." }
             return true
         }
         let now = Date().timeIntervalSince1970
@@ -18,7 +18,7 @@ extension PollerWork {
             let bytes = try Curl.download(url: url, to: dir + "/video.mp4", maxBytes: polling.maxVideoBytes, publicOnly: !mayFetchPrivateAddresses)
             let info = try MediaProbe.probe(dir + "/video.mp4", timeout: config.toolTimeoutSeconds)
             let poster = makePoster(t, dir: dir, relativeDir: relativeDir, seconds: info.seconds)
-            try store.update(t.id) {
+            try store.advance(t.id) {
                 $0.status = .completed
                 $0.progress = 100
                 $0.completedAt = now
@@ -56,7 +56,7 @@ extension PollerWork {
     }
 
     private func stop(_ t: TaskRecord, _ message: String) throws -> Bool {
-        try store.update(t.id) {
+        try store.advance(t.id) {
             $0.status = .failed
             $0.errorMessage = message
             $0.nextCheckAt = nil
@@ -69,14 +69,14 @@ extension PollerWork {
         let expires = t.upstreamExpiresAt ?? now
         logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
         if now >= expires {
-            try store.update(t.id) {
+            try store.advance(t.id) {
                 $0.status = .expired
                 $0.errorMessage = "The upstream's video link expired before Reeldesk could save the video. Retry to generate it again."
                 $0.nextCheckAt = nil
             }
             return true
         }
-        let updated = try store.update(t.id) {
+        let updated = try store.advance(t.id) {
             $0.attempts += 1
             $0.errorMessage = Self.downloadProblem(error)
             $0.nextCheckAt = min(expires, now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))

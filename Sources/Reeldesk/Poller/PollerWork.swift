@@ -34,7 +34,7 @@ struct PollerWork {
         let now = Date().timeIntervalSince1970
         do {
             let id = try client.submit(resolvedParameters(t), idempotencyKey: t.idempotencyKey)
-            try store.update(t.id) {
+            try store.advance(t.id) {
                 $0.status = .submitted
                 $0.upstreamTaskID = id
                 $0.submittedAt = now
@@ -63,7 +63,7 @@ struct PollerWork {
         }
         // A status answer proves the key, not the balance (polls are free).
         try system.clearAlerts(["auth"])
-        let updated = try store.update(t.id) { r in
+        let updated = try store.advance(t.id) { r in
             r.attempts = 0
             r.estimatedSeconds = s.estimatedSeconds ?? r.estimatedSeconds
             apply(s, to: &r, now: now)
@@ -120,13 +120,13 @@ struct PollerWork {
         logger.warning("upstream call failed", metadata: ["task": "\(t.id)", "error": "\(e)"])
         switch e {
         case .rateLimited(let after):
-            try store.update(t.id) {
+            try store.advance(t.id) {
                 $0.attempts += 1
                 $0.nextCheckAt = now + max(after ?? 0, Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
             }
             return false
         case .transient:
-            try store.update(t.id) {
+            try store.advance(t.id) {
                 $0.attempts += 1
                 $0.nextCheckAt = now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds)
             }
@@ -138,7 +138,7 @@ struct PollerWork {
         case .invalidRequest, .forbidden, .notFound:
             break
         }
-        try store.update(t.id) {
+        try store.advance(t.id) {
             $0.status = .failed
             $0.errorMessage = e.description
             $0.nextCheckAt = nil

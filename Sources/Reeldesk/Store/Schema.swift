@@ -71,6 +71,17 @@ public enum Schema {
             created_at REAL NOT NULL
         );
         """,
+        // 3: lineage (how a task relates to its parent), seeds Reeldesk drew, one task per form.
+        """
+        ALTER TABLE tasks ADD COLUMN lineage TEXT;          -- 'retry', 'regenerate' or 'remix' (with parent_task_id)
+        ALTER TABLE tasks ADD COLUMN seed_drawn INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX tasks_parent ON tasks(parent_task_id) WHERE parent_task_id IS NOT NULL;
+        CREATE TABLE submissions (
+            token      TEXT PRIMARY KEY,                -- the one-time token of a rendered form
+            task_id    INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        );
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -26,6 +26,11 @@ public struct TaskRecord: Sendable, Equatable {
     public var video: ArchivedVideo?
     /// When the poller should next look at this task (nil: as soon as possible).
     public var nextCheckAt: Double?
+    /// The task this one came from, and how.
+    public var parentTaskID: Int64?
+    public var lineage: Lineage?
+    /// True when the person left the seed random and Reeldesk drew it.
+    public var seedDrawn: Bool
 
     /// The columns read by `init(row:)`, in order.
     static let columns = """
@@ -33,7 +38,8 @@ public struct TaskRecord: Sendable, Equatable {
         first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, progress,
         error_message, idempotency_key, upstream_task_id, estimated_cost_usd, created_at, updated_at, version,
         submitted_at, completed_at, estimated_seconds, attempts, last_progress_at, upstream_video_url, upstream_expires_at,
-        video_file, poster_file, video_width, video_height, video_seconds, video_fps, video_has_audio, video_bytes, next_check_at
+        video_file, poster_file, video_width, video_height, video_seconds, video_fps, video_has_audio, video_bytes, next_check_at,
+        parent_task_id, lineage, seed_drawn
         """
 
     init(row: Row) {
@@ -67,7 +73,20 @@ public struct TaskRecord: Sendable, Equatable {
                                   seconds: row.double(33), fps: row.double(34), hasAudio: row.bool(35), bytes: row.int(36))
         }
         nextCheckAt = row.optionalDouble(37)
+        parentTaskID = row.optionalInt(38)
+        lineage = row.optionalText(39).flatMap(Lineage.init(rawValue:))
+        seedDrawn = row.bool(40)
     }
+}
+
+/// How a task came from its parent.
+public enum Lineage: String, Sendable, Codable {
+    /// Another attempt at a task that failed, timed out or expired (same parameters and seed).
+    case retry
+    /// The same parameters again (a new seed if the first one was drawn).
+    case regenerate
+    /// Parameters prefilled from the parent and edited.
+    case remix
 }
 
 /// An archived video file and what ffprobe found in it.
@@ -103,6 +122,16 @@ struct TaskEventPayload: Codable {
     let downloadUrl: String?
     let videoMeta: String?
     let isTerminal: Bool
+    let upstreamTaskId: String?
+    let completedAt: Double?
+    let seed: Int64?
+    let parentId: Int64?
+    let lineage: String?
+    let relation: String
+    let canRetry: Bool
+    let canCancel: Bool
+    let canDelete: Bool
+    let aspectSlug: String
 
     init(_ t: TaskRecord) {
         id = t.id
@@ -124,6 +153,19 @@ struct TaskEventPayload: Codable {
         downloadUrl = links?.download
         videoMeta = links != nil ? t.video.map(TaskViews.videoMeta) : nil
         isTerminal = t.status.isTerminal
+        upstreamTaskId = t.upstreamTaskID
+        completedAt = t.completedAt
+        seed = t.parameters.seed
+        parentId = t.parentTaskID
+        lineage = t.lineage?.rawValue
+        relation = TaskViews.relationLabel(t.lineage)
+        // A task with a retry child is no longer retryable; the child's creation is the event
+        // that says so (pages hide Retry when they see it).
+        let actions = TaskActionsAvailable(t, retried: false)
+        canRetry = actions.retry
+        canCancel = actions.cancel
+        canDelete = actions.delete
+        aspectSlug = t.parameters.aspectRatio.slug
     }
 
     var json: String {

@@ -55,25 +55,13 @@ extension TaskStore {
                       t.nextCheckAt, t.idempotencyKey, t.updatedAt, t.version, t.id).run()
     }
 
-    /// Puts a failed, timed-out or expired task back in the queue as a fresh upstream request
-    /// (new idempotency key, so the upstream does not answer with the old failure). Returns nil,
-    /// changing nothing, when the task does not exist or is not retryable.
-    public func retry(_ id: Int64) throws -> TaskRecord? {
-        var retried = false
-        let t = try update(id) { t in
-            guard t.status.isRetryable else { return }
-            retried = true
-            t.status = .queued
-            t.progress = 0
-            t.errorMessage = nil
-            t.upstreamTaskID = nil
-            t.upstreamVideoURL = nil
-            t.upstreamExpiresAt = nil
-            t.submittedAt = nil
-            t.attempts = 0
-            t.nextCheckAt = nil
-            t.idempotencyKey = UUID().uuidString.lowercased()
+    /// `update` for the poller: does nothing once a person ended the task (cancelled or deleted
+    /// it) while an upstream call was in flight.
+    @discardableResult
+    public func advance(_ id: Int64, now: Double = Date().timeIntervalSince1970, _ change: (inout TaskRecord) throws -> Void) throws -> TaskRecord? {
+        try update(id, now: now) { t in
+            guard !t.status.isTerminal else { return }
+            try change(&t)
         }
-        return retried ? t : nil
     }
 }

@@ -8,12 +8,20 @@ public struct NewTask: Sendable {
     public var firstFrameFile: String?
     public var lastFrameFile: String?
     public var parentTaskID: Int64?
+    public var lineage: Lineage?
+    public var seedDrawn: Bool
+    /// The one-time token of the form that made it: a second POST with it finds this task.
+    public var submissionToken: String?
 
-    public init(parameters: VideoParameters, firstFrameFile: String? = nil, lastFrameFile: String? = nil, parentTaskID: Int64? = nil) {
+    public init(parameters: VideoParameters, firstFrameFile: String? = nil, lastFrameFile: String? = nil, parentTaskID: Int64? = nil,
+                lineage: Lineage? = nil, seedDrawn: Bool = false, submissionToken: String? = nil) {
         self.parameters = parameters
         self.firstFrameFile = firstFrameFile
         self.lastFrameFile = lastFrameFile
         self.parentTaskID = parentTaskID
+        self.lineage = lineage
+        self.seedDrawn = seedDrawn
+        self.submissionToken = submissionToken
     }
 }
 
@@ -25,22 +33,34 @@ public struct TaskStore {
     public init(db: Database) { self.db = db }
 
     /// Stores a queued task and its `task.created` event atomically; returns the stored row.
-    public func create(_ new: NewTask, now: Double = Date().timeIntervalSince1970) throws -> TaskRecord {
+    /// When the submission token was used before, nothing is stored and that task comes back
+    /// with `isNew` false (a double click, a reload, the back button).
+    public func create(_ new: NewTask, now: Double = Date().timeIntervalSince1970) throws -> (task: TaskRecord, isNew: Bool) {
         try db.writeTransaction {
+            if let token = new.submissionToken, let existing = try taskForSubmission(token) { return (existing, false) }
             let p = new.parameters
             try db.prepare("""
-                INSERT INTO tasks (parent_task_id, prompt, model, duration, aspect_ratio, resolution, seed, audio, camera_fixed,
-                    first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, idempotency_key,
+                INSERT INTO tasks (parent_task_id, lineage, seed_drawn, prompt, model, duration, aspect_ratio, resolution, seed, audio,
+                    camera_fixed, first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, idempotency_key,
                     estimated_cost_usd, created_at, updated_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """).bind(new.parentTaskID, p.prompt, p.model, p.duration, p.aspectRatio.rawValue, p.resolution.rawValue, p.seed,
-                          p.audio, p.cameraFixed, p.firstFrameURL, p.lastFrameURL, new.firstFrameFile, new.lastFrameFile,
-                          TaskStatus.queued.rawValue, UUID().uuidString.lowercased(), p.estimatedCostUSD(), now, now).run()
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """).bind(new.parentTaskID, new.lineage?.rawValue, new.seedDrawn, p.prompt, p.model, p.duration, p.aspectRatio.rawValue,
+                          p.resolution.rawValue, p.seed, p.audio, p.cameraFixed, p.firstFrameURL, p.lastFrameURL, new.firstFrameFile,
+                          new.lastFrameFile, TaskStatus.queued.rawValue, UUID().uuidString.lowercased(), p.estimatedCostUSD(), now, now).run()
             let id = db.lastInsertRowID
+            if let token = new.submissionToken {
+                try db.prepare("INSERT INTO submissions (token, task_id, created_at) VALUES (?,?,?)").bind(token, id, now).run()
+            }
             guard let task = try find(id) else { throw SQLiteError(code: 1, message: "task \(id) vanished after insert") }
             try appendEvent(kind: "task.created", task: task, now: now)
-            return task
+            return (task, true)
         }
+    }
+
+    /// The task a submission token already made, if any.
+    public func taskForSubmission(_ token: String) throws -> TaskRecord? {
+        guard let id = try db.prepare("SELECT task_id FROM submissions WHERE token = ?").bind(token).first({ $0.int(0) }) else { return nil }
+        return try find(id)
     }
 
     /// The task with `id`, or nil.

@@ -29,6 +29,42 @@ struct UploadStore {
         try? FileManager.default.removeItem(atPath: directory + "/" + name)
     }
 
+    /// How long an image held for a rejected form is kept.
+    static let holdSeconds: Double = 3600
+
+    /// Keeps an image of a rejected form under `held/` (an opaque name the form carries back);
+    /// also clears out held images older than an hour.
+    func hold(_ image: ValidatedImage) throws -> String {
+        let held = directory + "/held"
+        try FileManager.default.createDirectory(atPath: held, withIntermediateDirectories: true)
+        removeStaleHeld(in: held)
+        let name = "held/" + RandomHex.make(bytes: 16) + "." + image.info.fileExtension
+        guard FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(image.bytes), attributes: [.posixPermissions: 0o640]) else {
+            throw UploadError(path: name)
+        }
+        return name
+    }
+
+    /// The stored name a kept upload gets for a new task: a held image moves into the uploads
+    /// dir; a task's stored image is shared. Nil when the file is gone (the form asks again).
+    func adopt(_ kept: String) -> String? {
+        let path = directory + "/" + kept
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard KeptUpload.isHeld(kept) else { return kept }
+        let name = String(kept.dropFirst(5))
+        return (try? FileManager.default.moveItem(atPath: path, toPath: directory + "/" + name)) != nil ? name : nil
+    }
+
+    private func removeStaleHeld(in dir: String) {
+        let cutoff = Date().addingTimeInterval(-Self.holdSeconds)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            let path = dir + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date, modified < cutoff {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
     struct UploadError: Error, CustomStringConvertible {
         let path: String
         var description: String { "cannot write upload \(path)" }

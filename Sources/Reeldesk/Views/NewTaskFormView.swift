@@ -1,34 +1,40 @@
 import WebCore
 
 /// The new-task form's view model: current values (defaults, a rejected submission, or a task
-/// being remixed) and the error next to each field.
+/// being remixed), images kept server-side, and the error next to each field.
 struct NewTaskFormView {
     var values: [String: String] = [:]
     var checked: Set<String> = []
     var errors: [FieldError] = []
+    /// Per frame field (`first_frame`, `last_frame`): a kept image's name under the uploads dir
+    /// and the file name the person chose.
+    var kept: [String: (name: String, filename: String)] = [:]
 
     /// The form with the upstream's defaults.
     static let defaults = NewTaskFormView(values: ["model": VideoLimits.model, "duration": "5", "aspect_ratio": "16:9", "resolution": "720p"])
 
     /// The values exactly as submitted, so a rejected form comes back as the person left it.
     init(submitted form: FormData, errors: [FieldError]) {
-        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url"] {
+        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url", "remix_of"] {
             values[name] = form[name] ?? ""
         }
         for name in ["audio", "camerafixed"] where form[name] != nil { checked.insert(name) }
         self.errors = errors
     }
 
-    /// Every parameter of an earlier task, for "remix". Uploaded frames cannot be carried over
-    /// in a file input, so only typed frame URLs are.
-    init(remixing p: VideoParameters) {
+    /// Every parameter of an earlier task, for "remix": uploaded frames are kept (the new task
+    /// shares the stored image) and the new task records where it came from.
+    init(remixing t: TaskRecord) {
+        let p = t.parameters
         values = [
             "prompt": p.prompt, "model": p.model, "duration": String(p.duration), "aspect_ratio": p.aspectRatio.rawValue,
             "resolution": p.resolution.rawValue, "seed": p.seed.map { String($0) } ?? "",
-            "first_frame_url": p.firstFrameURL ?? "", "last_frame_url": p.lastFrameURL ?? "",
+            "first_frame_url": p.firstFrameURL ?? "", "last_frame_url": p.lastFrameURL ?? "", "remix_of": String(t.id),
         ]
         if p.audio { checked.insert("audio") }
         if p.cameraFixed { checked.insert("camerafixed") }
+        if let f = t.firstFrameFile { kept["first_frame"] = (f, "the image of task \(t.id)") }
+        if let f = t.lastFrameFile { kept["last_frame"] = (f, "the image of task \(t.id)") }
     }
 
     init(values: [String: String] = [:], checked: Set<String> = [], errors: [FieldError] = []) {
@@ -59,7 +65,17 @@ struct NewTaskFormView {
         d["errors"] = byField
         d["has_errors"] = !errors.isEmpty
         d["error_count"] = String(errors.count)
-        d["error_list"] = errors.map { ["field": $0.field, "message": $0.message] }
+        d["error_list"] = errors.map { ["field": $0.field, "message": $0.message, "label": Self.labels[$0.field] ?? $0.field] }
+        for (field, k) in kept {
+            d["\(field)_kept"] = ["name": k.name, "filename": k.filename, "url": "/uploads/" + k.name] as [String: Any]
+        }
         return d
     }
+
+    /// Field labels for the error summary.
+    static let labels = [
+        "prompt": "Prompt", "model": "Model", "duration": "Duration", "aspect_ratio": "Aspect ratio", "resolution": "Resolution",
+        "seed": "Seed", "first_frame_url": "First frame URL", "first_frame": "First frame image", "last_frame_url": "Last frame URL",
+        "last_frame": "Last frame image", "audio": "Audio", "camerafixed": "Fixed camera",
+    ]
 }

@@ -23,14 +23,15 @@ enum TaskViews {
         ]
     }
 
-    /// Everything on the task page.
-    static func detail(_ t: TaskRecord, now: Double) -> [String: Any] {
+    /// Everything on the task page. `children` decides whether Retry is still offered (one
+    /// retry per attempt).
+    static func detail(_ t: TaskRecord, now: Double, children: [TaskRecord] = []) -> [String: Any] {
         let p = t.parameters
         var d = row(t)
         let (w, h) = p.resolution.pixels(for: p.aspectRatio)
         d["model"] = p.model
         d["pixels"] = "\(w)×\(h)"
-        d["seed"] = p.seed.map { String($0) } ?? "random"
+        d["seed"] = p.seed.map { String($0) + (t.seedDrawn ? " (drawn by Reeldesk)" : "") } ?? "random"
         d["audio"] = p.audio ? "on" : "off"
         d["camera_fixed"] = p.cameraFixed ? "fixed" : "free"
         d["first_frame"] = frameText(url: p.firstFrameURL, file: t.firstFrameFile)
@@ -44,7 +45,16 @@ enum TaskViews {
         d["elapsed"] = t.submittedAt.map { Formatting.duration((t.completedAt ?? now) - $0) } ?? "not started"
         d["estimate"] = t.estimatedSeconds.map { "about " + Formatting.duration(Double($0)) } ?? "unknown"
         d["estimated_seconds"] = t.estimatedSeconds.map { String($0) } ?? ""
-        d["can_retry"] = t.status.isRetryable
+        let actions = TaskActionsAvailable(t, retried: children.contains { $0.lineage == .retry })
+        d["can_retry"] = actions.retry
+        d["can_cancel"] = actions.cancel
+        d["can_delete"] = actions.delete
+        d["retry_url"] = Route.retry(id: t.id).path
+        d["cancel_url"] = Route.cancel(id: t.id).path
+        d["delete_url"] = Route.deleteTask(id: t.id).path
+        d["regenerate_url"] = Route.regenerate(id: t.id).path
+        d["is_cancelled"] = t.status == .cancelled
+        d["aspect_class"] = "ratio-" + p.aspectRatio.slug
         d["remix_url"] = "/?remix=\(t.id)"
         if let seed = p.seed { d["seed_url"] = "/?seed_from=\(t.id)"; d["seed_value"] = String(seed) }
         if let links = MediaLinks(t), let v = t.video {
@@ -54,6 +64,42 @@ enum TaskViews {
             ] as [String: Any]
         }
         return d
+    }
+
+    /// The task's family for its page: where it came from and what was made from it.
+    static func family(_ t: TaskRecord, parent: TaskRecord?, children: [TaskRecord]) -> [String: Any] {
+        func link(_ r: TaskRecord) -> [String: Any] {
+            ["id": String(r.id), "url": Route.task(id: r.id).path, "status": r.status.rawValue, "status_label": r.status.label,
+             "relation": relationLabel(r.lineage)]
+        }
+        var d: [String: Any] = ["children": children.map(link), "has_children": !children.isEmpty]
+        if let parent {
+            var p = link(parent)
+            p["relation"] = parentLabel(t.lineage)
+            d["parent"] = p
+        }
+        d["has_family"] = parent != nil || !children.isEmpty
+        return d
+    }
+
+    /// How a child relates to this task.
+    static func relationLabel(_ l: Lineage?) -> String {
+        switch l {
+        case .retry: "next attempt"
+        case .regenerate: "regenerated"
+        case .remix: "remix"
+        case nil: "derived"
+        }
+    }
+
+    /// How this task relates to its parent.
+    static func parentLabel(_ l: Lineage?) -> String {
+        switch l {
+        case .retry: "retry of"
+        case .regenerate: "regenerated from"
+        case .remix: "remix of"
+        case nil: "made from"
+        }
     }
 
     /// `720×1280 · 6.0 s · 24 fps · with audio · 0.1 MB`, under the player (page and live update).
@@ -81,5 +127,18 @@ struct MediaLinks {
         video = "/tasks/\(t.id)/video"
         download = video + "?download=1"
         poster = v.poster != nil ? "/tasks/\(t.id)/poster" : nil
+    }
+}
+
+/// Which actions a task offers right now (page and live update agree through this).
+struct TaskActionsAvailable {
+    let retry: Bool
+    let cancel: Bool
+    let delete: Bool
+
+    init(_ t: TaskRecord, retried: Bool) {
+        retry = t.status.isRetryable && !retried
+        cancel = !t.status.isTerminal
+        delete = t.status.isTerminal
     }
 }

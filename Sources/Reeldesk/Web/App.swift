@@ -60,8 +60,11 @@ public final class App: Responder {
         case .task(let id): return try tasks().show(request, id: id)
         case .taskVideo(let id): return try media().video(request, id: id)
         case .taskPoster(let id): return try media().poster(request, id: id)
-        case .regenerate(let id): return try tasks().regenerate(request, id: id)
-        case .retry(let id): return try tasks().retry(request, id: id)
+        case .regenerate(let id): return try actions().regenerate(request, id: id)
+        case .retry(let id): return try actions().retry(request, id: id)
+        case .cancel(let id): return try actions().cancel(request, id: id)
+        case .confirmDelete(let id): return try actions().confirmDelete(request, id: id)
+        case .deleteTask(let id): return try actions().delete(request, id: id)
         case .events: return try EventsHandler(context: context, events: EventLog(db: database())).stream(request)
         case .health: return HealthHandler(context: context).check(database: try? database())
         }
@@ -70,6 +73,11 @@ public final class App: Responder {
     private func tasks() throws -> TaskHandlers {
         let db = try database()
         return TaskHandlers(context: context, store: TaskStore(db: db), events: EventLog(db: db), pages: PageRenderer(context: context, db: db))
+    }
+
+    private func actions() throws -> TaskActions {
+        let db = try database()
+        return TaskActions(context: context, store: TaskStore(db: db), pages: PageRenderer(context: context, db: db))
     }
 
     private func media() throws -> MediaHandlers {

@@ -33,7 +33,7 @@ struct ErrorPages {
     func page(_ e: HTTPError, request: Request) -> Response {
         let page: [String: Any] = [
             "status": String(e.status.code), "reason": e.status.reason, "message": e.message,
-            "hint": Self.hint(for: e.status),
+            "hint": Self.hint(for: e.status), "show_request_id": true,
         ]
         var response: Response
         do {

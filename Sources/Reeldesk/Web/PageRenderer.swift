@@ -11,7 +11,7 @@ struct PageRenderer {
     /// Content-Security-Policy: our own scripts and styles only; images may come from anywhere
     /// (frame URLs are typed by people); no framing.
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data: http: https:; media-src 'self'; style-src 'self'; script-src 'self'; " +
+        "default-src 'self'; img-src 'self' data: blob: http: https:; media-src 'self'; style-src 'self'; script-src 'self'; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
     func render(_ template: String, title: String, _ page: [String: Any], request: Request,

@@ -11,8 +11,13 @@ public enum Route: Equatable, Sendable {
     case taskPoster(id: Int64)
     /// A new task with the same parameters.
     case regenerate(id: Int64)
-    /// Resubmit a failed, timed-out or expired task.
+    /// Another attempt of a failed, timed-out or expired task (a new task linked to it).
     case retry(id: Int64)
+    /// Stop tracking a queued or running task.
+    case cancel(id: Int64)
+    /// GET: the confirmation page; POST: remove a finished task and its files.
+    case deleteTask(id: Int64)
+    case confirmDelete(id: Int64)
     case events
     case health
 }
@@ -49,6 +54,8 @@ public enum Router {
             case "poster": return pick(m, [.get: .taskPoster(id: id)])
             case "regenerate": return pick(m, [.post: .regenerate(id: id)])
             case "retry": return pick(m, [.post: .retry(id: id)])
+            case "cancel": return pick(m, [.post: .cancel(id: id)])
+            case "delete": return pick(m, [.get: .confirmDelete(id: id), .post: .deleteTask(id: id)])
             default: return .notFound
             }
         default:
@@ -69,5 +76,24 @@ public enum Router {
         guard let first = s.utf8.first, first != UInt8(ascii: "0"), s.utf8.count <= 18,
               s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int64(s)
+    }
+}
+
+extension Route {
+    /// The address of a GET route (the one place paths are built).
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .taskList, .createTask: "/tasks"
+        case .task(let id): "/tasks/\(id)"
+        case .taskVideo(let id): "/tasks/\(id)/video"
+        case .taskPoster(let id): "/tasks/\(id)/poster"
+        case .regenerate(let id): "/tasks/\(id)/regenerate"
+        case .retry(let id): "/tasks/\(id)/retry"
+        case .cancel(let id): "/tasks/\(id)/cancel"
+        case .deleteTask(let id), .confirmDelete(let id): "/tasks/\(id)/delete"
+        case .events: "/events"
+        case .health: "/healthz"
+        }
     }
 }

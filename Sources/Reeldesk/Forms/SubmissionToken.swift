@@ -1,0 +1,31 @@
+/// The one-time token each rendered form carries (`submission_token`): a repeated POST with
+/// the same token (double click, reload, back button) finds the task the first one made.
+enum SubmissionToken {
+    /// A fresh token: 128 random bits as hex.
+    static func make() -> String { RandomHex.make(bytes: 16) }
+
+    /// The token when it is well formed (32 lowercase hex digits), else nil.
+    static func parse(_ raw: String?) -> String? {
+        guard let raw, raw.utf8.count == 32, raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
+        return raw
+    }
+}
+
+/// The name of an upload kept server-side: `held/<32 hex>.<ext>` (held after a 422) or
+/// `<32 hex>.<ext>` (stored with a task, reused by a remix). Nothing else is accepted, so the
+/// name can never leave the uploads dir.
+enum KeptUpload {
+    static let extensions: Set<String> = ["jpg", "png", "webp", "bmp", "tiff", "gif", "heic"]
+
+    static func parse(_ raw: String?) -> String? {
+        guard let raw, !raw.isEmpty, raw.utf8.count <= 48 else { return nil }
+        let name = raw.hasPrefix("held/") ? String(raw.dropFirst(5)) : raw
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count == 32,
+              parts[0].utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }),
+              extensions.contains(String(parts[1])) else { return nil }
+        return raw
+    }
+
+    static func isHeld(_ name: String) -> Bool { name.hasPrefix("held/") }
+}
