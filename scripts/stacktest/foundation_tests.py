@@ -11,12 +11,12 @@ import time
 from .client import Browser, EventStream
 from .images import png
 from .registry import test
-from .stack import wait_for
+from .stack import wait_for, database
 
 
 
 def task_count(stack):
-    with sqlite3.connect(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
         return db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
 
 
@@ -154,7 +154,7 @@ def history_paginates_newest_first(stack):
 
 
 def event_ids_after(stack, after):
-    with sqlite3.connect(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
         return [r[0] for r in db.execute("SELECT id FROM events WHERE id > ? ORDER BY id", (after,))]
 
 

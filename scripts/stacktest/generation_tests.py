@@ -12,14 +12,14 @@ from . import client
 from .client import Browser, EventStream
 from .images import png
 from .registry import test
-from .stack import Stack, wait_for
+from .stack import Stack, wait_for, database
 
 FOX = {"prompt": "a red fox running through snow", "duration": "6", "aspect_ratio": "9:16",
        "resolution": "720p", "seed": "", "audio": "on", "model": "doubao-seedance-1-5-pro"}
 
 
 def task_row(stack, task_id):
-    with sqlite3.connect(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
         db.row_factory = sqlite3.Row
         return dict(db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone())
 
@@ -212,15 +212,21 @@ def moderation_failure_ends_failed_with_its_message_and_is_not_retried(stack):
 
 
 @test
-def a_task_that_never_finishes_times_out_and_retry_resubmits_it(stack):
+def a_task_that_never_finishes_times_out_and_retry_submits_a_new_attempt(stack):
     b = Browser(stack.port)
     task_id = create(b, prompt="[sim:never] an endless shot", resolution="480p", duration="4")
     row = wait_status(stack, task_id, ("timed_out",), 40)
     assert "No progress" in row["error_message"]
     r = b.post_form("/tasks/%d/retry" % task_id, {})
     assert r.status == 303
-    row = task_row(stack, task_id)
-    assert row["status"] in ("queued", "submitted", "processing") and row["error_message"] is None
+    attempt = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert attempt != task_id
+    new = task_row(stack, attempt)
+    assert new["status"] in ("queued", "submitted", "processing") and new["error_message"] is None
+    assert new["parent_task_id"] == task_id and new["lineage"] == "retry" and new["seed"] == row["seed"]
+    assert task_row(stack, task_id)["status"] == "timed_out", "the first attempt keeps its state and error"
+    again = b.post_form("/tasks/%d/retry" % task_id, {})
+    assert again.status == 303 and again.headers["Location"].endswith("/tasks/%d" % attempt), "one retry per attempt"
 
 
 @test

@@ -1,9 +1,11 @@
 """Starts the real stack for tests: `reeldesk serve` and nginx on free ports in a temporary
 data dir (and, when asked, the upstream simulator). Everything binds to 127.0.0.1."""
+import contextlib
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -22,6 +24,19 @@ def private_checkout(binary):
     copy = os.path.join(root, ".build", "reeldesk")
     shutil.copy2(binary, copy)
     return root, copy
+
+
+@contextlib.contextmanager
+def database(path, timeout=5.0):
+    """A short-lived connection: committed and closed on exit. (A connection left open in
+    this process loses its POSIX locks whenever any descriptor of the file is closed here,
+    e.g. by reading the file raw; it then reads a torn snapshot.)"""
+    db = sqlite3.connect(path, timeout=timeout)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
 
 
 def free_port():
@@ -130,6 +145,9 @@ class Stack:
 
     def cleanup(self):
         self.stop()
+        if os.environ.get("RD_KEEP_DATA"):  # for post-mortems: the logs and the database stay
+            print("    data dir kept: " + self.data_dir)
+            return
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

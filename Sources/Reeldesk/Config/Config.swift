@@ -50,7 +50,7 @@ public struct Config: Sendable {
     public var effectiveMaxStreams: Int {
         var lim = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &lim) == 0, lim.rlim_max < rlim_t(Int.max) else { return maxStreams }
-        return max(16, min(maxStreams, (Int(lim.rlim_max) - 1024) / 2))
+        return min(maxStreams, max(16, (Int(lim.rlim_max) - 1024) / 2))
     }
 
     public var databasePath: String { dataDir + "/reeldesk.sqlite3" }

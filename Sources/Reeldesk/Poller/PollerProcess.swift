@@ -41,6 +41,7 @@ public final class PollerProcess: Sendable {
     /// Stops promptly when asked to (SIGTERM from `serve`); steps in flight have 3 s.
     public func shutdown() {
         poller.stop(waitingUpTo: 3)
+        ProcessRunner.killAll()  // an ffmpeg still running must not outlive the poller
     }
 
     /// When `serve` is gone, finish what is in flight (bounded) and exit.
@@ -48,6 +49,7 @@ public final class PollerProcess: Sendable {
         while getppid() == parent { usleep(100_000) }
         logger.warning("serve is gone; finishing the steps in flight, then exiting", metadata: ["parent": "\(parent)"])
         poller.stop(waitingUpTo: Self.orphanGraceSeconds)
+        ProcessRunner.killAll()
         logger.info("poller exited after its parent")
         exit(0)
     }

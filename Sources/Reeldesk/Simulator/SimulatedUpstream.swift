@@ -37,7 +37,7 @@ final class SimulatedUpstream: Responder {
             case (.get, 3) where parts[0] == "v1" && parts[1] == "tasks": return try status(request, id: parts[2])
             case (.get, 2) where parts[0] == "files": return try file(parts[1])
             case (.post, 2) where parts == ["__sim", "faults"]: return setFaults(request)
-            case (.get, 2) where parts == ["__sim", "stats"]: return try stats()
+            case (.get, 2) where parts == ["__sim", "stats"]: return try stats(task: request.queryItems["task"])
             default: return failure(SimulatorFailure(status: 404, type: "not_found", message: "no such endpoint"))
             }
         } catch let f as SimulatorFailure {
@@ -69,6 +69,7 @@ final class SimulatedUpstream: Responder {
 
     private func status(_ request: Request, id: String) throws -> Response {
         try authorize(request)
+        try store().bump("status:" + id)
         guard let task = try store().find(id) else {
             throw SimulatorFailure(status: 400, type: "invalid_request_error", message: "Invalid task ID")
         }
@@ -108,8 +109,11 @@ final class SimulatedUpstream: Responder {
         return json(["ok": true])
     }
 
-    private func stats() throws -> Response {
-        json(["submissions": try store().counter("submissions"), "submit_calls": try store().counter("submit_calls")])
+    /// Counters for tests; `?task=ID` adds how many status calls that task has had.
+    private func stats(task: String?) throws -> Response {
+        var d: [String: Any] = ["submissions": try store().counter("submissions"), "submit_calls": try store().counter("submit_calls")]
+        if let task { d["status_calls"] = try store().counter("status:" + task) }
+        return json(d)
     }
 
     private func authorize(_ request: Request) throws {

@@ -1,10 +1,19 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// Runs an external program (ffmpeg, ffprobe) with a deadline: both pipes are drained as the
 /// program writes (a full stderr pipe cannot stall it), and a program still running at the
 /// deadline is killed with its whole process group.
 public enum ProcessRunner {
+    /// Process groups of the tools running now, so a stopping process can end them too.
+    private static let running = Mutex<Set<pid_t>>([])
+
+    /// Kills every tool still running (their whole groups); for shutdown.
+    public static func killAll() {
+        for pid in running.withLock({ $0 }) { kill(-pid, SIGKILL) }
+    }
+
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let tool: String
         public let detail: String
@@ -30,7 +39,11 @@ public enum ProcessRunner {
             throw error
         }
         close(outPipe[1]); close(errPipe[1])
-        defer { close(outPipe[0]); close(errPipe[0]) }
+        running.withLock { _ = $0.insert(pid) }
+        defer {
+            close(outPipe[0]); close(errPipe[0])
+            running.withLock { _ = $0.remove(pid) }
+        }
         let deadline = monotonicSeconds() + timeout
         let (out, err, finished) = drain(stdout: outPipe[0], stderr: errPipe[0], until: deadline, maxOutput: maxOutput)
         if !finished { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
