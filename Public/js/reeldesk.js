@@ -306,8 +306,10 @@
     guardForms();
     framePreviews();
     focusErrors();
-    seen = parseInt(document.body.getAttribute("data-last-event-id"), 10) || 0;
-    if (window.EventSource) connectLive(seen, onEvent, function () { window.location.reload(); });
+    // Pages rendered without an event id (error pages, confirmations) show nothing live.
+    var rendered = document.body.getAttribute("data-last-event-id");
+    seen = parseInt(rendered, 10) || 0;
+    if (rendered && window.EventSource) connectLive(seen, onEvent, function () { window.location.reload(); });
     setInterval(tickElapsed, 1000);
   });
 })();
