@@ -364,7 +364,10 @@ def a_hung_ffprobe_is_killed_at_its_timeout_while_other_tasks_complete(stack):
     try:
         b = Browser(stack.port)
         ids = [create(b, prompt="hung tool %d" % i, resolution="480p", duration="4") for i in range(3)]
-        rows = [wait_status(stack, i, ("completed",), 120) for i in ids]
+        try:
+            rows = [wait_status(stack, i, ("completed",), 120) for i in ids]
+        except AssertionError:
+            raise AssertionError("not all completed: %s" % [(i, task_row(stack, i)["status"], task_row(stack, i)["error_message"]) for i in ids])
         done = sorted(r["completed_at"] for r in rows)
         assert os.path.isdir(marker), "the fake ffprobe was never called"
         hung_at = os.stat(marker).st_mtime

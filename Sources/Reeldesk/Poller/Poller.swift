@@ -91,11 +91,20 @@ public final class Poller: Sendable {
         guard let work = openWork() else { return }
         var isLeader = false
         var renewAt = 0.0
+        var renewedAt = 0.0
         while !isStopping {
             let now = Date().timeIntervalSince1970
             if now >= renewAt {
                 let was = isLeader
-                isLeader = (try? work.system.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: now)) ?? false
+                do {
+                    isLeader = try work.system.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: now)
+                    if isLeader { renewedAt = now }
+                } catch {
+                    // A locked database is not another leader: keep leading while the lease we
+                    // hold is still valid (nobody else can take it before it expires).
+                    isLeader = isLeader && now < renewedAt + Self.leaseTTL * 0.8
+                    logger.warning("poller lease not renewed", metadata: ["error": "\(error)"])
+                }
                 // Not the leader: ask again soon, so a predecessor's release is noticed at once.
                 renewAt = now + (isLeader ? Self.leaseTTL / 3 : 0.5)
                 if isLeader != was { logger.info(isLeader ? "poller lease taken" : "poller lease held elsewhere", metadata: ["holder": "\(holder)"]) }

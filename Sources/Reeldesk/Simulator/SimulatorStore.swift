@@ -82,10 +82,13 @@ struct SimulatorStore {
     }
 
     /// Pending tasks whose time is up, oldest first.
+    /// Tasks due for rendering, oldest first. `[sim:never]` tasks are left out here (not after
+    /// the LIMIT), so twenty of them cannot starve every other task.
     func ripe(now: Double, seconds: Double) throws -> [Task] {
         try db.prepare("""
             SELECT id, prompt, duration, aspect_ratio, resolution, seed, audio, first_url, last_url, created, status, error, file, completed, expires_at
-            FROM sim_tasks WHERE status = 'pending' AND created + ? <= ? ORDER BY created LIMIT 20
+            FROM sim_tasks WHERE status = 'pending' AND created + ? <= ? AND instr(prompt, '[sim:never]') = 0
+            ORDER BY created LIMIT 20
             """).bind(seconds, now).map(Self.task)
     }
 
