@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var TERMINAL = ["completed", "failed", "timed_out", "expired", "cancelled"];
   var seen = 0;  // the newest event id this page has applied
 
   // ---- One stream per browser -------------------------------------------------------------

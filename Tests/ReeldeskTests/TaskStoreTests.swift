@@ -23,4 +23,21 @@ import Testing
         #expect(try !store.hasNewer(than: 5))
         #expect(try store.find(99) == nil)
     }
+
+    /// The table holds facts; the payload is built at delivery from the task as it is now.
+    @Test func eventsStoreFactsAndAreRenderedAtDelivery() throws {
+        let db = try Fixtures.migratedDatabase()
+        let store = TaskStore(db: db)
+        let t = try store.create(NewTask(parameters: Fixtures.parameters)).task
+        try store.update(t.id) { $0.status = .processing; $0.progress = 40 }
+        let stored = try db.prepare("SELECT data FROM events ORDER BY id").map { $0.text(0) }
+        #expect(stored == ["{\"id\":\(t.id),\"version\":1}", "{\"id\":\(t.id),\"version\":2}"])
+        #expect(!stored.contains { $0.contains(Fixtures.parameters.prompt) }, "no prompt, no label, no URL in the table")
+        let delivered = try EventLog(db: db).events(after: 0, limit: 10)
+        #expect(delivered.allSatisfy { $0.data.contains("\"progress\":40") }, "a replay shows the task as it is now")
+        try store.update(t.id) { $0.status = .failed }
+        _ = try store.delete(t.id)
+        let afterDelete = try EventLog(db: db).events(after: 0, limit: 10)
+        #expect(afterDelete.allSatisfy { $0.name == "task.deleted" && !$0.data.contains(Fixtures.parameters.prompt) })
+    }
 }

@@ -47,8 +47,8 @@ extension TaskStore {
             try db.prepare("DELETE FROM submissions WHERE task_id = ?").bind(id).run()
             try db.prepare("UPDATE tasks SET parent_task_id = NULL WHERE parent_task_id = ?").bind(id).run()
             try db.prepare("DELETE FROM tasks WHERE id = ?").bind(id).run()
-            try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (NULL, 'task.deleted', ?, ?)")
-                .bind("{\"id\":\(id)}", now).run()
+            try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (NULL, ?, ?, ?)")
+                .bind(TaskEvent.deleted, TaskEvent.facts(id: id), now).run()
             return t
         }
     }

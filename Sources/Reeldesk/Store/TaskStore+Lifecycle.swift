@@ -4,7 +4,8 @@ import SQLite
 /// How the poller and the task actions change tasks. Every change is one write transaction
 /// that also appends a `task.updated` event when something a person can see changed.
 extension TaskStore {
-    static let activeStatuses = "('queued','submitted','processing','downloading')"
+    /// The active set for SQL, from the one definition (`TaskStatus.isTerminal`).
+    static let activeStatuses = "(" + TaskStatus.allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
 
     /// Active tasks whose next check is due, oldest due first.
     public func due(now: Double, limit: Int) throws -> [TaskRecord] {
@@ -36,7 +37,7 @@ extension TaskStore {
             if visible { t.version += 1 }
             t.updatedAt = visible ? now : before.updatedAt
             try write(t)
-            if visible { try appendEvent(kind: "task.updated", task: t, now: now) }
+            if visible { try appendEvent(kind: TaskEvent.updated, task: t, now: now) }
             return t
         }
     }

@@ -52,7 +52,7 @@ public struct TaskStore {
                 try db.prepare("INSERT INTO submissions (token, task_id, created_at) VALUES (?,?,?)").bind(token, id, now).run()
             }
             guard let task = try find(id) else { throw SQLiteError(code: 1, message: "task \(id) vanished after insert") }
-            try appendEvent(kind: "task.created", task: task, now: now)
+            try appendEvent(kind: TaskEvent.created, task: task, now: now)
             return (task, true)
         }
     }
@@ -82,6 +82,6 @@ public struct TaskStore {
     /// Appends an event about `task`; call inside the transaction that changed it.
     func appendEvent(kind: String, task: TaskRecord, now: Double) throws {
         try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (?,?,?,?)")
-            .bind(task.id, kind, TaskEventPayload(task).json, now).run()
+            .bind(task.id, kind, TaskEvent.facts(id: task.id, version: task.version), now).run()
     }
 }
