@@ -63,6 +63,8 @@ public struct Config: Sendable {
     public var secretPath: String { dataDir + "/secret.key" }
     public var mediaDir: String { dataDir + "/media" }
     public var uploadsDir: String { dataDir + "/uploads" }
+    /// Files being checked (typed image URLs): never served by nginx.
+    public var scratchDir: String { dataDir + "/tmp" }
 
     /// The upstream base URL actually used: the simulator's when no key is set.
     public var effectiveUpstreamURL: String { isSimulated ? "http://127.0.0.1:\(simulatorPort)" : upstreamURL }

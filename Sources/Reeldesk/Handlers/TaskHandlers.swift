@@ -56,7 +56,7 @@ struct TaskHandlers {
     /// Typed frame URLs must answer with a usable image now, not fail upstream later.
     private func checkTypedURLs(_ p: VideoParameters) -> [FieldError] {
         let check = ImageURLCheck(allowPrivate: context.config.isSimulated || context.config.allowPrivateAddresses,
-                                  scratchDir: context.config.uploadsDir)
+                                  scratchDir: context.config.scratchDir)
         return [("first_frame_url", p.firstFrameURL), ("last_frame_url", p.lastFrameURL)].compactMap { field, url in
             guard let url, let problem = check.problem(with: url) else { return nil }
             return FieldError(field: field, message: problem)

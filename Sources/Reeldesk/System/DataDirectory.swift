@@ -11,7 +11,7 @@ public enum DataDirectory {
     public static func prepare(_ config: Config) throws {
         umask(config.socketGroup == nil ? 0o077 : 0o027)
         let gid = config.socketGroup.flatMap { name in getgrnam(name).map { $0.pointee.gr_gid } }
-        for dir in [config.dataDir, config.mediaDir, config.uploadsDir, config.dataDir + "/logs"] {
+        for dir in [config.dataDir, config.mediaDir, config.uploadsDir, config.scratchDir, config.dataDir + "/logs"] {
             if let problem = makeDirectories(dir) {
                 throw ConfigError(variable: "REELDESK_DATA_DIR", reason: "cannot create \(dir) (\(problem)); choose a folder you can write to")
             }
