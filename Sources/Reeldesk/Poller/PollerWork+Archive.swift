@@ -7,7 +7,7 @@ extension PollerWork {
     /// hung ffprobe) are retried until the link expires (at most 48 h after completion).
     func archive(_ t: TaskRecord) throws -> Bool {
         guard let url = t.upstreamVideoURL else {
-            try store.advance(t.id) { $0.status = .failed; $0.errorMessage = "No video URL was recorded." }
+            try store.advance(t.id) { $0.fail("No video URL was recorded.") }
             return true
         }
         let now = Date().timeIntervalSince1970
@@ -18,16 +18,9 @@ extension PollerWork {
             let bytes = try Curl.download(url: url, to: dir + "/video.mp4", maxBytes: polling.maxVideoBytes, publicOnly: !mayFetchPrivateAddresses)
             let info = try MediaProbe.probe(dir + "/video.mp4", timeout: config.toolTimeoutSeconds)
             let poster = makePoster(t, dir: dir, relativeDir: relativeDir, seconds: info.seconds)
-            try store.advance(t.id) {
-                $0.status = .completed
-                $0.progress = 100
-                $0.completedAt = now
-                $0.nextCheckAt = nil
-                $0.attempts = 0
-                $0.errorMessage = nil
-                $0.video = ArchivedVideo(file: relativeDir + "/video.mp4", poster: poster, width: info.width, height: info.height,
-                                         seconds: info.seconds, fps: info.fps, hasAudio: info.hasAudio, bytes: bytes)
-            }
+            let video = ArchivedVideo(file: relativeDir + "/video.mp4", poster: poster, width: info.width, height: info.height,
+                                      seconds: info.seconds, fps: info.fps, hasAudio: info.hasAudio, bytes: bytes)
+            try store.advance(t.id) { $0.complete(video: video, at: now) }
             logger.info("video archived", metadata: ["task": "\(t.id)", "bytes": "\(bytes)", "size": "\(info.width)x\(info.height)"])
             return true
         } catch let error as CurlError where error.isTooLarge {
@@ -56,11 +49,7 @@ extension PollerWork {
     }
 
     private func stop(_ t: TaskRecord, _ message: String) throws -> Bool {
-        try store.advance(t.id) {
-            $0.status = .failed
-            $0.errorMessage = message
-            $0.nextCheckAt = nil
-        }
+        try store.advance(t.id) { $0.fail(message) }
         return true
     }
 
@@ -70,16 +59,13 @@ extension PollerWork {
         logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
         if now >= expires {
             try store.advance(t.id) {
-                $0.status = .expired
-                $0.errorMessage = "The upstream's video link expired before Reeldesk could save the video. Retry to generate it again."
-                $0.nextCheckAt = nil
+                $0.expire("The upstream's video link expired before Reeldesk could save the video. Retry to generate it again.")
             }
             return true
         }
         let updated = try store.advance(t.id) {
-            $0.attempts += 1
-            $0.errorMessage = Self.downloadProblem(error)
-            $0.nextCheckAt = min(expires, now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
+            $0.retryLater(at: min(expires, now + Backoff.delay(attempt: $0.attempts + 1, base: 1, cap: polling.backoffCapSeconds)),
+                          message: Self.downloadProblem(error))
         }
         return updated?.version != t.version
     }

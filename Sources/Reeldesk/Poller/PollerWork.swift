@@ -34,15 +34,7 @@ struct PollerWork {
         let now = Date().timeIntervalSince1970
         do {
             let id = try client.submit(resolvedParameters(t), idempotencyKey: t.idempotencyKey)
-            try store.advance(t.id) {
-                $0.status = .submitted
-                $0.upstreamTaskID = id
-                $0.submittedAt = now
-                $0.lastProgressAt = now
-                $0.attempts = 0
-                $0.errorMessage = nil
-                $0.nextCheckAt = now + polling.firstPollSeconds
-            }
+            try store.advance(t.id) { $0.accept(upstreamID: id, at: now, firstCheckAt: now + polling.firstPollSeconds) }
             // An accepted submit proves both the key and the balance.
             try system.clearAlerts(["auth", "balance"])
             logger.info("task submitted", metadata: ["task": "\(t.id)", "upstream": "\(id)"])
@@ -74,44 +66,25 @@ struct PollerWork {
 
     /// Maps an upstream status onto the task row.
     func apply(_ s: UpstreamStatus, to r: inout TaskRecord, now: Double) {
-        let previous = (r.status, r.progress)
         switch s.state {
         case .completed:
-            guard let url = s.videoURLs.first else {
-                r.status = .failed
-                r.errorMessage = "The upstream finished without a video URL."
-                return
-            }
-            r.status = .downloading
-            r.progress = 100
-            r.upstreamVideoURL = url
+            guard let url = s.videoURLs.first else { return r.fail("The upstream finished without a video URL.") }
             // Whatever the upstream claims, a download is not retried for more than 48 h.
-            r.upstreamExpiresAt = min(s.expiresAt ?? now + 86_400, now + Self.maxDownloadWindow)
-            r.nextCheckAt = now
-            return
+            r.finishUpstream(videoURL: url, expiresAt: s.expiresAt, at: now, window: Self.maxDownloadWindow)
         case .failed:
-            r.status = .failed
-            r.errorMessage = s.errorMessage ?? "The upstream could not generate this video."
-            r.nextCheckAt = nil
-            return
-        case .cancelled, .expired:
-            r.status = s.state == .cancelled ? .cancelled : .expired
-            r.errorMessage = "The upstream reports the task as \(s.state == .cancelled ? "cancelled" : "expired")."
-            return
-        case .processing:
-            r.status = .processing
-        case .pending, .other:
-            r.status = .submitted
+            r.fail(s.errorMessage ?? "The upstream could not generate this video.")
+        case .cancelled:
+            r.cancel("The upstream reports the task as cancelled.")
+        case .expired:
+            r.expire("The upstream reports the task as expired.")
+        case .processing, .pending, .other:
+            let started = s.state == .processing
+            r.run(started: started, progress: s.progress, at: now,
+                  nextCheckAt: now + Double.random(in: polling.minIntervalSeconds...polling.maxIntervalSeconds))
+            if now - (r.lastProgressAt ?? r.submittedAt ?? now) > polling.stallSeconds {
+                r.timeOut("No progress for \(Int(polling.stallSeconds / 60)) minutes; Reeldesk stopped waiting. Retry to submit it again.")
+            }
         }
-        if let p = s.progress { r.progress = max(r.progress, min(99, p)) }
-        if (r.status, r.progress) != previous { r.lastProgressAt = now }
-        if now - (r.lastProgressAt ?? r.submittedAt ?? now) > polling.stallSeconds {
-            r.status = .timedOut
-            r.errorMessage = "No progress for \(Int(polling.stallSeconds / 60)) minutes; Reeldesk stopped waiting. Retry to submit it again."
-            r.nextCheckAt = nil
-            return
-        }
-        r.nextCheckAt = now + Double.random(in: polling.minIntervalSeconds...polling.maxIntervalSeconds)
     }
 
     /// Classified failures: retry what may pass later, stop on what cannot.
@@ -121,15 +94,11 @@ struct PollerWork {
         switch e {
         case .rateLimited(let after):
             try store.advance(t.id) {
-                $0.attempts += 1
-                $0.nextCheckAt = now + max(after ?? 0, Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds))
+                $0.retryLater(at: now + max(after ?? 0, Backoff.delay(attempt: $0.attempts + 1, base: 1, cap: polling.backoffCapSeconds)))
             }
             return false
         case .transient:
-            try store.advance(t.id) {
-                $0.attempts += 1
-                $0.nextCheckAt = now + Backoff.delay(attempt: $0.attempts, base: 1, cap: polling.backoffCapSeconds)
-            }
+            try store.advance(t.id) { $0.retryLater(at: now + Backoff.delay(attempt: $0.attempts + 1, base: 1, cap: polling.backoffCapSeconds)) }
             return false
         case .authentication:
             try system.setAlert("auth", message: "The upstream rejected Reeldesk's API key (401). New tasks fail until the key is fixed.")
@@ -138,11 +107,7 @@ struct PollerWork {
         case .invalidRequest, .forbidden, .notFound:
             break
         }
-        try store.advance(t.id) {
-            $0.status = .failed
-            $0.errorMessage = e.description
-            $0.nextCheckAt = nil
-        }
+        try store.advance(t.id) { $0.fail(e.description) }
         return true
     }
 

@@ -28,8 +28,7 @@ extension TaskStore {
         var refusal: ActionRefusal?
         let t = try update(id, now: now) { t in
             guard !t.status.isTerminal else { refusal = .notAllowed(t.status); return }
-            t.status = .cancelled
-            t.nextCheckAt = nil
+            t.cancel()
         }
         guard let t else { throw ActionRefusal.notFound }
         if let refusal { throw refusal }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Every change of a task's status, named, in one place: nothing else assigns `status`. Each
+/// transition also sets the fields that belong to it (a terminal state clears the next check,
+/// an accepted submit records the upstream id and the time), so a state cannot be half-entered.
+/// The active/terminal sets come from `TaskStatus.isTerminal`, which the SQL and the pages use.
+extension TaskRecord {
+    /// queued → submitted: the upstream accepted the task.
+    mutating func accept(upstreamID: String, at now: Double, firstCheckAt: Double) {
+        status = .submitted
+        upstreamTaskID = upstreamID
+        submittedAt = now
+        lastProgressAt = now
+        attempts = 0
+        errorMessage = nil
+        nextCheckAt = firstCheckAt
+    }
+
+    /// submitted/processing: the upstream reports it waiting or running (progress only grows,
+    /// and stops at 99 until the video is archived).
+    mutating func run(started: Bool, progress reported: Int?, at now: Double, nextCheckAt next: Double) {
+        let previous = (status, progress)
+        status = started ? .processing : .submitted
+        if let reported { progress = max(progress, min(99, reported)) }
+        if (status, progress) != previous { lastProgressAt = now }
+        nextCheckAt = next
+    }
+
+    /// → downloading: the upstream finished; the video is fetched now, for at most `window`.
+    mutating func finishUpstream(videoURL: String, expiresAt: Double?, at now: Double, window: Double) {
+        status = .downloading
+        progress = 100
+        upstreamVideoURL = videoURL
+        upstreamExpiresAt = min(expiresAt ?? now + 86_400, now + window)
+        nextCheckAt = now
+    }
+
+    /// → completed: the video is archived here.
+    mutating func complete(video archived: ArchivedVideo, at now: Double) {
+        status = .completed
+        progress = 100
+        completedAt = now
+        nextCheckAt = nil
+        attempts = 0
+        errorMessage = nil
+        video = archived
+    }
+
+    /// → failed, with the reason people see.
+    mutating func fail(_ message: String) { end(.failed, message) }
+
+    /// → timed out: no progress for too long.
+    mutating func timeOut(_ message: String) { end(.timedOut, message) }
+
+    /// → expired: the link died before the video was saved (or the upstream says so).
+    mutating func expire(_ message: String) { end(.expired, message) }
+
+    /// → cancelled: a person stopped it (no message), or the upstream did.
+    mutating func cancel(_ message: String? = nil) { end(.cancelled, message) }
+
+    /// A step that will be tried again: the reason (if people should see it) and when.
+    mutating func retryLater(at next: Double, message: String? = nil) {
+        attempts += 1
+        if let message { errorMessage = message }
+        nextCheckAt = next
+    }
+
+    private mutating func end(_ terminal: TaskStatus, _ message: String?) {
+        precondition(terminal.isTerminal)
+        status = terminal
+        errorMessage = message
+        nextCheckAt = nil
+    }
+}
