@@ -26,3 +26,26 @@ import WebCore
         #expect(Router.match(.other("BREW"), "/events") == .methodNotAllowed(allowed: [.get, .head]))
     }
 }
+
+@Suite struct AccessRuleTests {
+    /// One sample of every route (the switch in `Route.path` is exhaustive, so a new case
+    /// fails to compile there first).
+    static let routes: [Route] = [.home, .taskList, .createTask, .task(id: 1), .taskVideo(id: 1), .taskPoster(id: 1), .regenerate(id: 1),
+                                  .retry(id: 1), .cancel(id: 1), .deleteTask(id: 1), .confirmDelete(id: 1), .events, .health]
+
+    @Test func everyRouteThatChangesSomethingNeedsAMember() {
+        for route in Self.routes {
+            if case .found(let r) = Router.match(.post, route.path), r == route { #expect(route.access == .member, "\(route) is a POST route") }
+        }
+        #expect(Route.health.access == .open)
+        #expect(Route.events.access == .signedIn, "streams are per viewer")
+    }
+
+    @Test func rolesAreCheckedInOrder() {
+        let viewer = Viewer(role: .viewer), member = Viewer(role: .member), admin = Viewer(role: .admin)
+        #expect(viewer.may(.signedIn) && !viewer.may(.member) && !viewer.may(.admin))
+        #expect(member.may(.member) && !member.may(.admin))
+        #expect(admin.may(.admin) && admin.may(.member) && admin.may(.open))
+        #expect(Self.routes.allSatisfy { Viewer.sharedPortal.may($0.access) || $0.access == .admin })
+    }
+}

@@ -7,7 +7,7 @@ struct EventsHandler {
     let context: AppContext
     let events: EventLog
 
-    func stream(_ request: Request) throws -> Response {
+    func stream(_ request: RequestContext) throws -> Response {
         let query = request.queryItems
         let resume = ServerSentEvent.parseLastEventID(request.headers["Last-Event-ID"])
             ?? ServerSentEvent.parseLastEventID(query["after"])

@@ -7,7 +7,7 @@ struct MediaHandlers {
     let store: TaskStore
 
     /// GET /tasks/{id}/video; `?download=1` adds a Content-Disposition with a readable name.
-    func video(_ request: Request, id: Int64) throws -> Response {
+    func video(_ request: RequestContext, id: Int64) throws -> Response {
         guard let t = try store.find(id), t.status == .completed, let video = t.video else {
             throw HTTPError(.notFound, "Task \(id) has no archived video.")
         }
@@ -19,7 +19,7 @@ struct MediaHandlers {
     }
 
     /// GET /tasks/{id}/poster.
-    func poster(_ request: Request, id: Int64) throws -> Response {
+    func poster(_ request: RequestContext, id: Int64) throws -> Response {
         guard let t = try store.find(id), let poster = t.video?.poster else {
             throw HTTPError(.notFound, "Task \(id) has no poster.")
         }

@@ -11,7 +11,7 @@ struct TaskActions {
 
     /// POST /tasks/{id}/regenerate: the same parameters as a new task, linked to it. A seed
     /// Reeldesk drew is drawn again (a regeneration should differ); a chosen one is kept.
-    func regenerate(_ request: Request, id: Int64) throws -> Response {
+    func regenerate(_ request: RequestContext, id: Int64) throws -> Response {
         let token = try actionForm(request)
         if let token, let existing = try store.taskForSubmission(token) { return .redirect(to: Route.task(id: existing.id).path) }
         guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
@@ -24,7 +24,7 @@ struct TaskActions {
     }
 
     /// POST /tasks/{id}/retry: a new attempt linked to the failed one, which keeps its error.
-    func retry(_ request: Request, id: Int64) throws -> Response {
+    func retry(_ request: RequestContext, id: Int64) throws -> Response {
         let token = try actionForm(request)
         do {
             let made = try store.retry(id, submissionToken: token)
@@ -41,7 +41,7 @@ struct TaskActions {
     }
 
     /// POST /tasks/{id}/cancel: Reeldesk stops submitting and polling it.
-    func cancel(_ request: Request, id: Int64) throws -> Response {
+    func cancel(_ request: RequestContext, id: Int64) throws -> Response {
         _ = try actionForm(request)
         do {
             _ = try store.cancel(id)
@@ -55,7 +55,7 @@ struct TaskActions {
     }
 
     /// GET /tasks/{id}/delete: asks first (the page's script asks in place).
-    func confirmDelete(_ request: Request, id: Int64) throws -> Response {
+    func confirmDelete(_ request: RequestContext, id: Int64) throws -> Response {
         guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
         guard t.status.isTerminal else { throw HTTPError(HTTPStatus(409), "Task \(id) is still running; cancel it before deleting it.") }
         let page: [String: Any] = ["task": TaskViews.row(t), "delete_url": Route.deleteTask(id: id).path, "task_url": Route.task(id: id).path,
@@ -64,7 +64,7 @@ struct TaskActions {
     }
 
     /// POST /tasks/{id}/delete: removes the row, its events, its video, poster and uploads.
-    func delete(_ request: Request, id: Int64) throws -> Response {
+    func delete(_ request: RequestContext, id: Int64) throws -> Response {
         _ = try actionForm(request)
         let removed: TaskRecord
         do {
@@ -90,9 +90,9 @@ struct TaskActions {
     }
 
     /// Action forms carry the CSRF token and a submission token; returns the latter.
-    private func actionForm(_ request: Request) throws -> String? {
-        let form = try FormBody.decode(request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(request: request, form: form)
+    private func actionForm(_ request: RequestContext) throws -> String? {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(request: request.request, form: form)
         return SubmissionToken.parse(form["submission_token"])
     }
 

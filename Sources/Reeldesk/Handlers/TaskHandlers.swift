@@ -13,7 +13,7 @@ struct TaskHandlers {
 
     /// GET /: the form with defaults, and the latest tasks below it. `?remix=ID` prefills every
     /// parameter of task ID (uploaded frames included); `?seed_from=ID` prefills only its seed.
-    func home(_ request: Request) throws -> Response {
+    func home(_ request: RequestContext) throws -> Response {
         let q = request.queryItems
         var form = NewTaskFormView.defaults
         if let id = q["remix"].flatMap({ Int64($0) }), let t = try store.find(id) {
@@ -26,10 +26,10 @@ struct TaskHandlers {
 
     /// POST /tasks: validate; 422 with the form as sent (uploads kept), or store and 303 to the
     /// task. A second POST of the same rendered form answers with the first one's task.
-    func create(_ request: Request) throws -> Response {
+    func create(_ request: RequestContext) throws -> Response {
         let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
-        let form = try FormBody.decode(request, limits: limits)
-        try context.csrf.require(request: request, form: form)
+        let form = try FormBody.decode(request.request, limits: limits)
+        try context.csrf.require(request: request.request, form: form)
         if let token = SubmissionToken.parse(form["submission_token"]), let first = try store.taskForSubmission(token) {
             return .redirect(to: Route.task(id: first.id).path)
         }
@@ -105,7 +105,7 @@ struct TaskHandlers {
 
     /// 422 with the form as sent. Images that passed their checks are held server-side and come
     /// back as thumbnails; an image kept before stays kept. A kept image that vanished is named.
-    private func reject(_ request: Request, form: FormData, errors: [FieldError]) throws -> Response {
+    private func reject(_ request: RequestContext, form: FormData, errors: [FieldError]) throws -> Response {
         var errors = errors
         var view = NewTaskFormView(submitted: form, errors: [])
         let uploads = UploadStore(directory: context.config.uploadsDir)
@@ -127,7 +127,7 @@ struct TaskHandlers {
     }
 
     /// GET /tasks?before=ID: the history, newest first, 50 a page (keyset pagination).
-    func list(_ request: Request) throws -> Response {
+    func list(_ request: RequestContext) throws -> Response {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         let latest = try events.latestEventID()
         let rows = try store.list(before: before, limit: Self.pageSize + 1)
@@ -144,7 +144,7 @@ struct TaskHandlers {
     }
 
     /// GET /tasks/{id}: every parameter, the live status, and the task's family.
-    func show(_ request: Request, id: Int64) throws -> Response {
+    func show(_ request: RequestContext, id: Int64) throws -> Response {
         let latest = try events.latestEventID()
         guard let task = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
         let parent = try task.parentTaskID.flatMap { try store.find($0) }
@@ -155,7 +155,7 @@ struct TaskHandlers {
         return try pages.render("pages/task", title: "Task \(id)", ["task": detail], request: request, lastEventID: latest)
     }
 
-    private func renderHome(_ request: Request, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
+    private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
         let latest = try events.latestEventID()
         let recent = try store.list(limit: Self.recentCount)
         var formContext = form.context

@@ -50,9 +50,14 @@ public final class App: Responder {
         }
     }
 
-    private func dispatch(_ route: Route, _ request: Request) throws -> Response {
+    private func dispatch(_ route: Route, _ raw: Request) throws -> Response {
         // Every POST passes the cheap checks before anything decodes its body.
-        if request.method == .post { try context.csrf.precheck(request) }
+        if raw.method == .post { try context.csrf.precheck(raw) }
+        let request = context.requestContext(raw)
+        // The one access check: every route declares its rule (Route.access).
+        guard request.viewer.may(route.access) else {
+            throw HTTPError(.forbidden, "Your role does not allow this.")
+        }
         switch route {
         case .home: return try tasks().home(request)
         case .taskList: return try tasks().list(request)

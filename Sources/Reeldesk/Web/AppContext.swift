@@ -1,5 +1,6 @@
 import FastCGI
 import Logging
+import WebCore
 
 /// What every request handler shares: settings, templates, the event hub, the logger.
 /// Immutable after boot, so it is safely shared by all worker threads.
@@ -12,6 +13,12 @@ public struct AppContext: Sendable {
     let csrf: CSRF
     /// Keeps writing requests from occupying every worker while the database is locked.
     let writeGate: WriteGate
+
+    /// The per-request context for `raw` (built once per request by `App`, or for an error page).
+    func requestContext(_ raw: Request) -> RequestContext {
+        let (nonce, isNew) = csrf.nonce(for: raw)
+        return RequestContext(request: raw, viewer: .sharedPortal, csrfNonce: nonce, csrfNonceIsNew: isNew)
+    }
 
     /// Wakes the poller process: a task was created or retried, submit it now.
     func wakePoller() { WakeSocket.send(to: config.pollerWakePath) }

@@ -37,7 +37,7 @@ struct ErrorPages {
         ]
         var response: Response
         do {
-            response = try PageRenderer(context: context).render("pages/error", title: e.status.reason, page, request: request, status: e.status)
+            response = try PageRenderer(context: context).render("pages/error", title: e.status.reason, page, request: context.requestContext(request), status: e.status)
         } catch {
             context.logger.critical("error page failed", metadata: ["rid": "\(request.requestID)", "error": "\(error)"])
             var h = HTTPHeaders()

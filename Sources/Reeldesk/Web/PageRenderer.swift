@@ -14,9 +14,9 @@ struct PageRenderer {
         "default-src 'self'; img-src 'self' data: blob: http: https:; media-src 'self'; style-src 'self'; script-src 'self'; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-    func render(_ template: String, title: String, _ page: [String: Any], request: Request,
+    func render(_ template: String, title: String, _ page: [String: Any], request: RequestContext,
                 status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
-        let (nonce, isNew) = context.csrf.nonce(for: request)
+        let (nonce, isNew) = (request.csrfNonce, request.csrfNonceIsNew)
         var d = page
         d["page_title"] = title
         d["csrf_token"] = context.csrf.token(forNonce: nonce)
