@@ -294,3 +294,38 @@ def on_a_phone_nothing_scrolls_sideways_and_the_player_keeps_its_shape(stack):
               % (len(pages), os.path.relpath(SCREENSHOTS, REPO), w, h, name))
     finally:
         driver.quit()
+
+
+@test
+def without_shared_worker_a_leader_tab_shares_one_stream(stack):
+    """The fallback: where SharedWorker is missing, the tab holding a Web Lock streams and
+    relays on a BroadcastChannel; closing the leader hands the stream to another tab."""
+    from selenium.webdriver.common.by import By
+    wait_for(lambda: healthz_streams(stack) == 0, 10, "earlier streams to close")
+    driver, home = chromium()
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.SharedWorker;"})
+        for i in range(4):
+            if i:
+                driver.switch_to.new_window("tab")
+                driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.SharedWorker;"})
+            driver.get(stack.base + "/tasks")
+            assert driver.execute_script("return typeof SharedWorker") == "undefined"
+        wait_for(lambda: healthz_streams(stack) == 1, 10, "one stream for four tabs without SharedWorker (have %d)" % healthz_streams(stack))
+        b = Browser(stack.port)
+        first = create(b, prompt="relayed to every tab", resolution="480p", duration="4")
+        for handle in driver.window_handles:
+            driver.switch_to.window(handle)
+            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % first), 10, "the task in every tab")
+        # Close the leader (the first tab): another tab takes the lock and the stream.
+        driver.switch_to.window(driver.window_handles[0])
+        driver.close()
+        driver.switch_to.window(driver.window_handles[0])
+        second = create(b, prompt="after the leader left", resolution="480p", duration="4")
+        for handle in driver.window_handles:
+            driver.switch_to.window(handle)
+            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % second), 10, "the task after a new leader")
+        wait_for(lambda: healthz_streams(stack) == 1, 10, "still one stream")
+        print("    no SharedWorker: 4 tabs on 1 stream (Web Lock leader + BroadcastChannel); the leader closed, a new one took over")
+    finally:
+        driver.quit()
