@@ -137,8 +137,10 @@ public final class EventHub: Sendable {
             while true {
                 let batch = try feed.events(after: cursor, limit: 500)
                 guard let last = batch.last else { break }
+                // Encoded once for every stream, not once per stream.
+                let encoded = batch.map { ($0, $0.encoded) }
                 for s in state.streams where s.lastEventID >= cursor {
-                    queue(batch, to: s, now: now)
+                    queue(encoded, to: s, now: now)
                 }
                 cursor = last.id
                 if batch.count < 500 { break }
@@ -159,17 +161,17 @@ public final class EventHub: Sendable {
         for s in state.streams where s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater {
             do {
                 let batch = try feed.events(after: s.lastEventID, limit: Self.replayBatch).filter { $0.id <= state.cursor }
-                if batch.isEmpty { s.lastEventID = state.cursor } else { queue(batch, to: s, now: now) }
+                if batch.isEmpty { s.lastEventID = state.cursor } else { queue(batch.map { ($0, $0.encoded) }, to: s, now: now) }
             } catch {
                 logger.error("event replay failed", metadata: ["rid": "\(s.requestID)", "error": "\(error)"])
             }
         }
     }
 
-    private func queue(_ events: [ServerSentEvent], to s: StreamConnection, now: Double) {
+    private func queue(_ events: [(event: ServerSentEvent, bytes: [UInt8])], to s: StreamConnection, now: Double) {
         var bytes: [UInt8] = []
-        for e in events where e.id > s.lastEventID && s.subscription.accepts(e) { bytes += e.encoded }
-        if let last = events.last { s.lastEventID = max(s.lastEventID, last.id) }
+        for e in events where e.event.id > s.lastEventID && s.subscription.accepts(e.event) { bytes += e.bytes }
+        if let last = events.last { s.lastEventID = max(s.lastEventID, last.event.id) }
         s.enqueue(bytes, now: now)
     }
 

@@ -22,7 +22,9 @@ struct ListeningSocket {
     }
 
     /// Listens on `path`, connectable by this user only, or also by `group` (nginx's).
-    static func open(path: String, group: String? = nil, backlog: Int32 = 1024) throws -> ListeningSocket {
+    /// A deep backlog (the kernel caps it at somaxconn): after a restart thousands of event
+    /// streams reconnect at once, and a full queue makes nginx answer 502.
+    static func open(path: String, group: String? = nil, backlog: Int32 = 4096) throws -> ListeningSocket {
         guard path.utf8.count < 108 else { throw OpenError.pathTooLong(path) }
         if isLive(path) { throw OpenError.alreadyServing(path) }
         let fd = FCGX_OpenSocket(path, backlog)

@@ -56,7 +56,7 @@ import Testing
         #expect {
             try ProcessRunner.run("sh", ["-c", "sleep 30 & sleep 30"], timeout: 0.5)
         } throws: { ($0 as? ProcessRunner.Failure)?.timedOut == true }
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(Date().timeIntervalSince(started) < 10, "killed at its deadline, not after the 30 s sleep")
     }
 
     @Test func failureCarriesStderr() {
