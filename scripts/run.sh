@@ -67,16 +67,18 @@ done
 [ "$REELDESK_SIMULATED" = 1 ] && echo "No REELDESK_API_KEY set: using the built-in upstream simulator (videos are synthetic)."
 echo "Reeldesk is up at http://$REELDESK_HOST:$REELDESK_PORT/  (Ctrl-C stops it)"
 
-# Whichever child ends first ends the run; its status decides ours (a clean exit of a child
-# we did not stop is still a failure: the portal is no longer whole). Checked every second
+# Whichever child ends first ends the run; its status decides ours. Checked every second
 # (`sleep & wait` keeps Ctrl-C prompt), which also catches a child that died before this point.
 while :; do
     for i in "${!pids[@]}"; do
         if ! kill -0 "${pids[$i]}" 2>/dev/null; then
             status=0
             wait "${pids[$i]}" || status=$?
+            # Status 0: it was asked to stop (Ctrl-C reaches every process of the terminal's
+            # group, sometimes before this script's own trap runs). Anything else is a failure.
+            if [ "$status" = 0 ]; then on_signal; fi
             echo "reeldesk: ${names[$i]} stopped (status $status); stopping the rest." >&2
-            exit $(( status == 0 ? 1 : status ))
+            exit "$status"
         fi
     done
     sleep 1 &

@@ -474,7 +474,7 @@ def make_run_works_for_an_ordinary_user_from_their_private_home(stack):
             s = EventStream(port)
             assert s.status == 200
             s.close()
-            os.killpg(p.pid, signal.SIGTERM)
+            os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
             p.wait(20)
             reader.join(5)
             out = "".join(lines)
