@@ -46,10 +46,12 @@ public final class Application: Sendable {
         pollerSupervisor.start()
     }
 
-    /// Stops the poller process, then drains requests and streams; returns within about 5 s.
+    /// Asks the poller process to stop, drains requests and streams meanwhile, then gives the
+    /// poller what is left of the budget; returns within about 5 s.
     public func shutdown() {
-        pollerSupervisor.stop(waitingUpTo: 4)
+        pollerSupervisor.requestStop()
         server.shutdown()
+        pollerSupervisor.waitForExit(upTo: 0.8)
     }
 
     /// Blocks until SIGTERM or SIGINT; returns the signal.

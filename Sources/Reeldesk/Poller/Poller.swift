@@ -60,8 +60,14 @@ public final class Poller: Sendable {
         wakeup.wake()
         for _ in 0..<config.polling.threads { available.signal() }
         let deadline = DispatchTime.now() + seconds
+        var allDone = true
         for _ in 0...config.polling.threads {  // the leader and every worker
-            if finished.wait(timeout: deadline) == .timedOut { break }
+            if finished.wait(timeout: deadline) == .timedOut { allDone = false; break }
+        }
+        // The lease goes only once no step is in flight: a successor must not act on a task
+        // a worker here is still submitting. (Unfinished: it expires, or dies with the process.)
+        if allDone, let db = try? Database(path: config.databasePath) {
+            try? SystemState(db: db).releaseLease(Self.leaseName, holder: holder)
         }
     }
 
@@ -114,7 +120,6 @@ public final class Poller: Sendable {
             // At most 2 s: a wake-up lost between processes costs seconds, not minutes.
             _ = wakeup.wait(timeoutMs: Int32(min(waitMs, 2_000)))
         }
-        if isLeader { try? work.system.releaseLease(Self.leaseName, holder: holder) }
         logger.info("poller stopped")
     }
 

@@ -38,9 +38,10 @@ public final class PollerProcess: Sendable {
         t.start()
     }
 
-    /// Stops promptly when asked to (SIGTERM from `serve`); steps in flight have 3 s.
+    /// On SIGTERM (from `serve`, which does not wait for it): no new work; a step in flight
+    /// finishes and is recorded (an accepted submit must not be sent again), within the grace.
     public func shutdown() {
-        poller.stop(waitingUpTo: 3)
+        poller.stop(waitingUpTo: Self.orphanGraceSeconds)
         ProcessRunner.killAll()  // an ffmpeg still running must not outlive the poller
     }
 
@@ -76,14 +77,17 @@ final class PollerSupervisor: Sendable {
         t.start()
     }
 
-    /// SIGTERM to the poller; waits up to `seconds` for it to exit.
-    func stop(waitingUpTo seconds: Double) {
+    /// Sends the poller SIGTERM and returns at once (it drains while serve drains).
+    func requestStop() {
         let pid = state.withLock { s -> pid_t in
             s.stopping = true
             return s.pid
         }
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
+        if pid > 0 { kill(pid, SIGTERM) }
+    }
+
+    /// Waits up to `seconds` for the poller to have exited.
+    func waitForExit(upTo seconds: Double) {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline && state.withLock({ $0.pid }) != 0 { usleep(20_000) }
     }
