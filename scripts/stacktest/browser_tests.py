@@ -25,9 +25,15 @@ def chromium():
 
 
 def wait_until(driver, predicate, seconds, what):
+    """Polls `predicate` until it is truthy. An element that vanished or went stale because the
+    page was navigating counts as "not yet" (a click that submits a form races the check)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     deadline = time.time() + seconds
     while time.time() < deadline:
-        value = predicate(driver)
+        try:
+            value = predicate(driver)
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None
         if value:
             return value
         time.sleep(0.1)

@@ -163,13 +163,13 @@ def a_failing_task_shows_retry_live_and_retry_makes_a_second_attempt(stack):
         wait_until(driver, lambda d: d.current_url.rstrip("/").endswith(tuple("/tasks/%d" % i for i in range(task_id + 1, task_id + 50))), 10,
                    "the new attempt's page")
         attempt = int(driver.current_url.rsplit("/", 1)[1])
-        family = driver.find_element(By.CSS_SELECTOR, '[data-field="family"]').text
-        assert "retry of task %d" % task_id in family, family
+        family = wait_until(driver, lambda d: "retry of task %d" % task_id in d.find_element(By.CSS_SELECTOR, '[data-field="family"]').text
+                            and d.find_element(By.CSS_SELECTOR, '[data-field="family"]').text, 10, "the family on the attempt's page")
         first = task_row(stack, task_id)
         assert first["status"] == "failed" and "moderation" in first["error_message"], "the failed attempt keeps its error"
         assert task_row(stack, attempt)["parent_task_id"] == task_id and task_row(stack, attempt)["lineage"] == "retry"
         driver.get(stack.base + "/tasks/%d" % task_id)
-        listed = driver.find_element(By.CSS_SELECTOR, '[data-field="family"]').text
+        listed = wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, '[data-field="family"]').text, 10, "the family list")
         assert "next attempt: task %d" % attempt in listed, listed
         assert not driver.find_element(By.CSS_SELECTOR, '[data-action="retry"]').is_displayed(), "retried once already"
         print("    Retry appeared live (upstream id %s); attempt %d linked; both listed, the first keeps its error" % (upstream, attempt))
