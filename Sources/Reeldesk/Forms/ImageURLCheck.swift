@@ -1,6 +1,5 @@
 import Curl
 import Foundation
-import WebCore
 
 /// Checks a typed frame image URL when the form is submitted, so a bad address fails at once
 /// with plain words instead of minutes later upstream: the address must answer within a few
@@ -28,11 +27,9 @@ struct ImageURLCheck {
         let head = Array((try? handle.read(upToCount: 256 * 1024)) ?? Data())
         try? handle.close()
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? head.count
-        let file = UploadedFile(fieldName: "", filename: host, contentType: "", bytes: head)
-        if case .failure(let f) = NewTaskForm.checkImage(file) {
-            return "The address does not give a usable image: " + f.message.replacingOccurrences(of: "“\(host)” ", with: "it ")
+        if case .failure(let problem) = NewTaskForm.imageRules(head, totalSize: size) {
+            return "The address does not give a usable image: " + problem.message(name: "the file at “\(host)”")
         }
-        if size >= NewTaskForm.maxImageBytes { return "The image at that address is larger than 30 MB." }
         return nil
     }
 

@@ -90,21 +90,43 @@ public struct NewTaskForm: Sendable {
         return .success(s)
     }
 
-    /// Checks an upload by its content: format, byte size and pixel bounds.
-    static func checkImage(_ file: UploadedFile) -> Result<ValidatedImage, FieldFailure> {
-        if file.bytes.isEmpty { return .failure(.init(message: "The file “\(file.filename)” is empty.")) }
-        if file.bytes.count >= maxImageBytes { return .failure(.init(message: "Images must be under 30 MB.")) }
-        guard let info = ImageProbe.probe(file.bytes) else {
-            return .failure(.init(message: "“\(file.filename)” is not a JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC image."))
+    /// Why image bytes break the upload rules (CONTRACT.md §5); callers word it for their field.
+    enum ImageProblem: Error, Equatable {
+        case empty, tooLarge, unknownFormat
+        case sides(width: Int, height: Int)
+        case ratio(width: Int, height: Int)
+
+        /// The sentence for a field; `name` is how the person knows the image (a file name).
+        func message(name: String) -> String {
+            switch self {
+            case .empty: "“\(name)” is empty."
+            case .tooLarge: "Images must be under 30 MB."
+            case .unknownFormat: "“\(name)” is not a JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC image."
+            case .sides(let w, let h): "The image is \(w)×\(h) pixels; each side must be 300 to 6000 pixels."
+            case .ratio(let w, let h): "The image is \(w)×\(h); width ÷ height must be between 0.4 and 2.5."
+            }
         }
+    }
+
+    /// The upload rules on image bytes (by content, not by name): size, format, pixel bounds.
+    static func imageRules(_ bytes: [UInt8], totalSize: Int? = nil) -> Result<ImageInfo, ImageProblem> {
+        if bytes.isEmpty { return .failure(.empty) }
+        if (totalSize ?? bytes.count) >= maxImageBytes { return .failure(.tooLarge) }
+        guard let info = ImageProbe.probe(bytes) else { return .failure(.unknownFormat) }
         guard imageSides.contains(info.width), imageSides.contains(info.height) else {
-            return .failure(.init(message: "The image is \(info.width)×\(info.height) pixels; each side must be 300 to 6000 pixels."))
+            return .failure(.sides(width: info.width, height: info.height))
         }
-        let ratio = Double(info.width) / Double(info.height)
-        guard imageRatio.contains(ratio) else {
-            return .failure(.init(message: "The image is \(info.width)×\(info.height); width ÷ height must be between 0.4 and 2.5."))
+        guard imageRatio.contains(Double(info.width) / Double(info.height)) else {
+            return .failure(.ratio(width: info.width, height: info.height))
         }
-        return .success(ValidatedImage(info: info, bytes: file.bytes, filename: file.filename))
+        return .success(info)
+    }
+
+    /// Checks an uploaded file against the image rules.
+    static func checkImage(_ file: UploadedFile) -> Result<ValidatedImage, FieldFailure> {
+        imageRules(file.bytes)
+            .map { ValidatedImage(info: $0, bytes: file.bytes, filename: file.filename) }
+            .mapError { FieldFailure(message: $0.message(name: file.filename)) }
     }
 }
 

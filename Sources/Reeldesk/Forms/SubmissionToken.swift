@@ -6,7 +6,7 @@ enum SubmissionToken {
 
     /// The token when it is well formed (32 lowercase hex digits), else nil.
     static func parse(_ raw: String?) -> String? {
-        guard let raw, raw.utf8.count == 32, raw.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
+        guard let raw, RandomHex.isHex(raw, length: 32) else { return nil }
         return raw
     }
 }
@@ -21,9 +21,7 @@ enum KeptUpload {
         guard let raw, !raw.isEmpty, raw.utf8.count <= 48 else { return nil }
         let name = raw.hasPrefix("held/") ? String(raw.dropFirst(5)) : raw
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].utf8.count == 32,
-              parts[0].utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }),
-              extensions.contains(String(parts[1])) else { return nil }
+        guard parts.count == 2, RandomHex.isHex(parts[0], length: 32), extensions.contains(String(parts[1])) else { return nil }
         return raw
     }
 

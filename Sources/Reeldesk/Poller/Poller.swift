@@ -50,9 +50,6 @@ public final class Poller: Sendable {
         for i in 0..<config.polling.threads { spawn("poller-\(i)") { self.serveQueue() } }
     }
 
-    /// Asks the leader to look at tasks now (a task was created or retried).
-    public func wake() { wakeup.wake() }
-
     /// Stops handing out work; waits up to `seconds` for the threads. Work cut short is safe:
     /// every step is recorded before and after its upstream call.
     public func stop(waitingUpTo seconds: Double) {

@@ -71,9 +71,7 @@ struct CSRF: Sendable {
         return o == "http://\(host)" || o == "https://\(host)"
     }
 
-    static func isWellFormed(_ t: String) -> Bool {
-        t.utf8.count == 64 && t.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
-    }
+    static func isWellFormed(_ t: String) -> Bool { RandomHex.isHex(t, length: 64) }
 
     /// `scheme://host[:port]` of a URL.
     static func origin(of url: String) -> String {
@@ -87,6 +85,11 @@ enum RandomHex {
     static func make(bytes: Int) -> String {
         var rng = SystemRandomNumberGenerator()
         return SHA256.hex((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+
+    /// True for exactly `length` lowercase hex digits (the shape `make` produces).
+    static func isHex<S: StringProtocol>(_ s: S, length: Int) -> Bool {
+        s.utf8.count == length && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 }
 
