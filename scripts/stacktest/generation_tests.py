@@ -173,9 +173,12 @@ def kill_9_with_ten_tasks_in_flight_then_restart_completes_all_without_resubmitt
 @test
 def faults_for_a_minute_then_every_task_completes(stack):
     b = Browser(stack.port)
-    set_faults(stack, "429=0.3,500=0.25,slow=0.1,malformed=0.15,slow_seconds=3")
+    # Random faults at these rates, plus prompt words that make sure each kind happens at least
+    # once (the tasks finish in seconds, so a random rate alone sometimes never fired).
+    set_faults(stack, "429=0.3,500=0.25,slow=0.2,malformed=0.15,slow_seconds=3")
+    words = ["[sim:malformed]", "[sim:500]", "[sim:429]", "", "", ""]
     try:
-        ids = [create(b, prompt="weather the storm %d" % i, resolution="480p", duration="4") for i in range(6)]
+        ids = [create(b, prompt="weather the storm %d %s" % (i, w), resolution="480p", duration="4") for i, w in enumerate(words)]
         time.sleep(int(os.environ.get("RD_FAULT_SECONDS", "60")))
     finally:
         set_faults(stack, "")
