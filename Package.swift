@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
 
         // Pure Swift, no I/O.
         .target(name: "WebCore"),
@@ -26,7 +27,7 @@ let package = Package(
         .target(
             name: "Reeldesk",
             dependencies: [
-                "WebCore", "FastCGI", "SQLite", "Curl",
+                "WebCore", "FastCGI", "SQLite", "Curl", "CArgon2",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -4,7 +4,7 @@
 # Usage: scripts/install-deps.sh run|test
 set -euo pipefail
 mode=${1:-run}
-packages=(libfcgi-dev libfcgi-bin libcurl4-openssl-dev libsqlite3-dev pkg-config nginx ffmpeg fonts-noto-cjk)
+packages=(libfcgi-dev libfcgi-bin libcurl4-openssl-dev libsqlite3-dev libargon2-dev pkg-config nginx ffmpeg fonts-noto-cjk)
 if [ "$mode" = test ]; then
     packages+=(python3 curl chromium chromium-driver)
 fi

@@ -19,6 +19,9 @@ done <<< "$exports"
 
 "$bin" preflight || exit 1
 "$bin" migrate >/dev/null
+# First start with no accounts: `admin` gets a random password, printed here once (stdout
+# only, never a log file). Printed again below with the URL, so it is not scrolled away.
+first_login=$("$bin" user bootstrap) || exit 1
 prefix=$("$repo/scripts/nginx-conf.sh")
 
 pids=()
@@ -66,6 +69,8 @@ done
 
 [ "$REELDESK_SIMULATED" = 1 ] && echo "No REELDESK_API_KEY set: using the built-in upstream simulator (videos are synthetic)."
 echo "Reeldesk is up at http://$REELDESK_HOST:$REELDESK_PORT/  (Ctrl-C stops it)"
+[ -n "$first_login" ] && echo "$first_login"
+first_login=""
 
 # Whichever child ends first ends the run; its status decides ours. Checked every second
 # (`sleep & wait` keeps Ctrl-C prompt), which also catches a child that died before this point.

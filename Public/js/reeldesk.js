@@ -295,6 +295,29 @@
     });
   }
 
+  /** The estimated upstream cost, live as the fields change (CONTRACT.md §6: tokens =
+   *  width × height × (24 × seconds + 1) / 1024, at the team's rates per million tokens). */
+  function costEstimate() {
+    var box = document.querySelector("[data-cost]");
+    var form = box && box.closest("form");
+    if (!form) return;
+    var pixels = JSON.parse(box.getAttribute("data-pixels") || "{}");
+    var out = field(box, "cost-estimate");
+    var update = function () {
+      var ratio = form.querySelector('input[name="aspect_ratio"]:checked');
+      var key = form.elements.resolution.value + " " + (ratio ? ratio.value : "16:9");
+      var seconds = parseInt(form.elements.duration.value, 10);
+      var audio = form.elements.audio.checked;
+      var rate = parseFloat(box.getAttribute(audio ? "data-rate-audio" : "data-rate-silent"));
+      if (!pixels[key] || !(seconds >= 4 && seconds <= 12) || !(rate >= 0)) { out.textContent = "—"; return; }
+      var usd = pixels[key] * (24 * seconds + 1) / 1024 / 1e6 * rate;
+      out.textContent = "$" + usd.toFixed(2);
+    };
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    update();
+  }
+
   function focusErrors() {
     var summary = document.querySelector("[data-focus]");
     if (summary) summary.focus();
@@ -304,6 +327,7 @@
     counter();
     guardForms();
     framePreviews();
+    costEstimate();
     focusErrors();
     // Pages rendered without an event id (error pages, confirmations) show nothing live.
     var rendered = document.body.getAttribute("data-last-event-id");

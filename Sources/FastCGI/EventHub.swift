@@ -153,6 +153,7 @@ public final class EventHub: Sendable {
             close(s, reason: "too far behind")
             return true
         }
+        closeEnded(&state)
         return cursor
     }
 
@@ -166,11 +167,26 @@ public final class EventHub: Sendable {
                 logger.error("event replay failed", metadata: ["rid": "\(s.requestID)", "error": "\(error)"])
             }
         }
+        closeEnded(&state)
+    }
+
+    /// Closes streams an event ended (their session ended): what was queued before is still
+    /// sent; the browser's reconnect then meets the login rule.
+    private func closeEnded(_ state: inout HubState) {
+        state.streams.removeAll { s in
+            guard s.ended else { return false }
+            _ = s.flush(now: monotonicNow())
+            close(s, reason: "session ended")
+            return true
+        }
     }
 
     private func queue(_ events: [(event: ServerSentEvent, bytes: [UInt8])], to s: StreamConnection, now: Double) {
         var bytes: [UInt8] = []
-        for e in events where e.event.id > s.lastEventID && s.subscription.accepts(e.event) { bytes += e.bytes }
+        for e in events where e.event.id > s.lastEventID {
+            if s.subscription.endsWith(e.event) { s.ended = true; break }
+            if s.subscription.accepts(e.event) { bytes += e.bytes }
+        }
         if let last = events.last { s.lastEventID = max(s.lastEventID, last.event.id) }
         s.enqueue(bytes, now: now)
     }

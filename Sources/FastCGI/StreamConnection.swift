@@ -21,6 +21,8 @@ final class StreamConnection: @unchecked Sendable {
     /// When the socket last took bytes, or when the buffer was last empty.
     private(set) var lastProgress: Double
     let requestID: String
+    /// Set when an event ended this stream's session; the hub closes it.
+    var ended = false
     let fd: Int32
     private let fastCGIRequestID: UInt16
     private var pending: [UInt8] = []

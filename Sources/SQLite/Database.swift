@@ -5,6 +5,8 @@ import CSQLite3
 public final class Database {
     let handle: OpaquePointer
     public let path: String
+    /// How long a statement waits for another connection's write lock.
+    public let busyTimeoutMilliseconds: Int32
     private var cache: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout.
@@ -19,6 +21,7 @@ public final class Database {
         }
         self.handle = db
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
         try execute("PRAGMA journal_mode=WAL")
@@ -55,7 +58,9 @@ public final class Database {
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (rolled back if it throws). IMMEDIATE takes
     /// the write lock up front, so `busy_timeout` applies instead of a lock-upgrade SQLITE_BUSY.
+    /// Inside another transaction it joins that one (so a change and its audit row commit together).
     public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -65,6 +70,13 @@ public final class Database {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Runs `body` with another busy timeout (e.g. 0 for a best-effort write that must not wait).
+    public func withBusyTimeout<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, milliseconds)
+        defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        return try body()
     }
 
     /// The rowid of the last INSERT on this connection.

@@ -50,9 +50,13 @@ public struct EventStreamRequest: Sendable {
     public let lastEventID: Int64
     /// Decides per event whether this subscriber may receive it (visibility rules live in the app).
     public let accepts: @Sendable (ServerSentEvent) -> Bool
+    /// True for an event that ends this stream (its session was ended): the hub closes it.
+    public let endsWith: @Sendable (ServerSentEvent) -> Bool
 
-    public init(lastEventID: Int64, accepts: @escaping @Sendable (ServerSentEvent) -> Bool = { _ in true }) {
+    public init(lastEventID: Int64, accepts: @escaping @Sendable (ServerSentEvent) -> Bool = { _ in true },
+                endsWith: @escaping @Sendable (ServerSentEvent) -> Bool = { _ in false }) {
         self.lastEventID = lastEventID
         self.accepts = accepts
+        self.endsWith = endsWith
     }
 }

@@ -5,12 +5,15 @@ public struct ServerSentEvent: Sendable, Equatable {
     public let data: String
     /// The task this event is about, so subscribers can be filtered without parsing `data`.
     public let taskID: Int64?
+    /// Who may receive it (checked by each stream's subscription; the rule lives in the app).
+    public let audience: EventAudience
 
-    public init(id: Int64, name: String, data: String, taskID: Int64? = nil) {
+    public init(id: Int64, name: String, data: String, taskID: Int64? = nil, audience: EventAudience = .everyone) {
         self.id = id
         self.name = name
         self.data = data
         self.taskID = taskID
+        self.audience = audience
     }
 
     /// `id:`, `event:` and one `data:` line per line of `data`, ending with a blank line.
@@ -46,4 +49,12 @@ public struct ServerSentEvent: Sendable, Equatable {
               raw.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return Int64(String(decoding: raw, as: UTF8.self))
     }
+}
+
+/// Who an event is for: everyone signed in, one account (and admins), or no browser at all
+/// (an internal notice such as a session that ended).
+public enum EventAudience: Sendable, Equatable {
+    case everyone
+    case owner(Int64)
+    case nobody
 }

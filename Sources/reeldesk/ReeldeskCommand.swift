@@ -9,7 +9,7 @@ struct ReeldeskCommand: ParsableCommand {
         commandName: "reeldesk",
         abstract: "A team portal for generating videos with Seedance 1.5 pro.",
         version: ReeldeskVersion.current,
-        subcommands: [Serve.self, PollerCommand.self, Simulator.self, Migrate.self, CheckConfig.self, PreflightCommand.self]
+        subcommands: [Serve.self, PollerCommand.self, Simulator.self, Migrate.self, UserCommand.self, CheckConfig.self, PreflightCommand.self]
     )
 }
 

@@ -3,7 +3,7 @@ import WebCore
 @testable import Reeldesk
 
 @Suite struct CSRFTests {
-    let csrf = CSRF(secret: Array(repeating: 7, count: 32), publicOrigin: "http://127.0.0.1:8080")
+    let csrf = CSRF(secret: Array(repeating: 7, count: 32), publicOrigin: "http://127.0.0.1:8080", sessionCookieName: "rd_session")
 
     func request(cookie: String?, headers extra: [(String, String)] = [], type: String = "application/x-www-form-urlencoded") -> Request {
         var h = HTTPHeaders()
@@ -24,24 +24,23 @@ import WebCore
         #expect(nonce.count == 64)
         let token = csrf.token(forNonce: nonce)
         #expect(token != nonce && token.count == 64)
-        #expect(csrf.verify(request: request(cookie: nonce), form: form(token)))
+        #expect(csrf.verify(nonce: nonce, form: form(token)))
     }
 
     @Test func anAttackerChosenPairFails() {
         // The old double-submit accepted any equal pair; the HMAC does not.
         let chosen = String(repeating: "a", count: 64)
-        #expect(!csrf.verify(request: request(cookie: chosen), form: form(chosen)))
-        let other = CSRF(secret: Array(repeating: 8, count: 32), publicOrigin: "")
-        #expect(!csrf.verify(request: request(cookie: chosen), form: form(other.token(forNonce: chosen))), "a token made with another secret")
+        #expect(!csrf.verify(nonce: chosen, form: form(chosen)))
+        let other = CSRF(secret: Array(repeating: 8, count: 32), publicOrigin: "", sessionCookieName: "rd_session")
+        #expect(!csrf.verify(nonce: chosen, form: form(other.token(forNonce: chosen))), "a token made with another secret")
     }
 
     @Test func missingOrDifferentTokenFails() {
         let nonce = RandomHex.make(bytes: 32)
-        #expect(!csrf.verify(request: request(cookie: nonce), form: form(nil)))
-        #expect(!csrf.verify(request: request(cookie: nil), form: form(csrf.token(forNonce: nonce))))
-        #expect(!csrf.verify(request: request(cookie: nonce), form: form(csrf.token(forNonce: RandomHex.make(bytes: 32)))))
-        #expect(!csrf.verify(request: request(cookie: "short"), form: form(csrf.token(forNonce: "short"))), "malformed cookies are not trusted")
-        #expect(throws: HTTPError.self) { try csrf.require(request: request(cookie: nonce), form: form(nil)) }
+        #expect(!csrf.verify(nonce: nonce, form: form(nil)))
+        #expect(!csrf.verify(nonce: nonce, form: form(csrf.token(forNonce: RandomHex.make(bytes: 32)))))
+        #expect(!csrf.verify(nonce: "session:" + nonce, form: form(csrf.token(forNonce: nonce))), "a session-bound token differs from the cookie's")
+        #expect(throws: HTTPError.self) { try csrf.require(nonce: nonce, form: form(nil)) }
     }
 
     @Test func aBrowserWithoutTheCookieGetsANewOne() {

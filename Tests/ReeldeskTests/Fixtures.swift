@@ -25,4 +25,26 @@ enum Fixtures {
     static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
     static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
     static func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16) }
+
+    /// An account row as the store would return it (not stored).
+    static func account(_ id: Int64, _ role: Role, budget: Double? = nil) -> Account {
+        var a = Account.sample
+        a.id = id
+        a.name = "user\(id)"
+        a.role = role
+        a.monthlyBudgetUSD = budget
+        return a
+    }
+}
+
+extension Account {
+    static var sample: Account {
+        Account(id: 1, name: "user1", displayName: "User 1", role: .member, disabled: false, passwordHash: nil, monthlyBudgetUSD: nil)
+    }
+}
+
+extension Viewer {
+    static func testing(_ role: Role, id: Int64 = 1) -> Viewer {
+        Viewer(account: Fixtures.account(id, role), sessionID: 1)
+    }
 }

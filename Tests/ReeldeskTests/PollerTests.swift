@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import WebCore
 @testable import Reeldesk
 
 /// The poller's decisions, on a real database, without the network.
@@ -89,11 +90,18 @@ import Testing
         #expect((after.nextCheckAt ?? 0) >= Date().timeIntervalSince1970 + 29)
     }
 
-    @Test func uploadedFramesArePublishedUnderThePublicURL() throws {
+    @Test func uploadedFramesGoUpstreamAsSignedExpiringLinks() throws {
         let store = TaskStore(db: db)
         let t = try store.create(NewTask(parameters: Fixtures.parameters, firstFrameFile: "abc.png")).task
-        let p = try work().resolvedParameters(t)
-        #expect(p.firstFrameURL == "http://127.0.0.1:8080/uploads/abc.png")
+        var w = try work()
+        let links = UploadLink(secret: Array(repeating: 1, count: 32))
+        w.uploadLinks = links
+        let p = w.resolvedParameters(t, now: 1000)
+        let url = try #require(p.firstFrameURL)
+        #expect(url.hasPrefix("http://127.0.0.1:8080/uploads/abc.png?expires=\(1000 + Int(w.config.uploadLinkSeconds))&sig="))
+        let q = Request(method: .get, path: "/", query: String(url.split(separator: "?")[1])).queryItems
+        #expect(links.isValid(name: "abc.png", expires: q["expires"], sig: q["sig"], now: 1001))
+        #expect(p.lastFrameURL == nil)
     }
 
     @Test func retryMakesANewAttemptAndKeepsTheFailedOne() throws {

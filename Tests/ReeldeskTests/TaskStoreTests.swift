@@ -31,7 +31,8 @@ import Testing
         let t = try store.create(NewTask(parameters: Fixtures.parameters)).task
         try store.update(t.id) { $0.status = .processing; $0.progress = 40 }
         let stored = try db.prepare("SELECT data FROM events ORDER BY id").map { $0.text(0) }
-        #expect(stored == ["{\"id\":\(t.id),\"version\":1}", "{\"id\":\(t.id),\"version\":2}"])
+        #expect(stored == ["{\"id\":\(t.id),\"version\":1,\"owner\":null,\"visibility\":\"team\"}",
+                           "{\"id\":\(t.id),\"version\":2,\"owner\":null,\"visibility\":\"team\"}"])
         #expect(!stored.contains { $0.contains(Fixtures.parameters.prompt) }, "no prompt, no label, no URL in the table")
         let delivered = try EventLog(db: db).events(after: 0, limit: 10)
         #expect(delivered.allSatisfy { $0.data.contains("\"progress\":40") }, "a replay shows the task as it is now")

@@ -21,7 +21,7 @@ import WebCore
     }
 
     func layout(_ page: [String: Any]) -> [String: Any] {
-        page.merging(["page_title": "T", "csrf_token": "tok123", "simulated": true, "request_id": "rid9", "last_event_id": "5"]) { a, _ in a }
+        page.merging(["page_title": "T", "csrf_token": "tok123", "simulated": true, "request_id": "rid9", "last_event_id": "5", "can_submit": true]) { a, _ in a }
     }
 
     @Test func homeRendersTheFormWithDefaults() throws {
@@ -63,7 +63,16 @@ import WebCore
     @Test func completedTaskShowsThePlayerAndActions() throws {
         var t = try task(.completed)
         t.video = ArchivedVideo(file: "1/video.mp4", poster: "1/poster.jpg", width: 720, height: 1280, seconds: 6, fps: 24, hasAudio: true, bytes: 1_048_576)
-        let html = try views.render("pages/task", layout(["task": TaskViews.detail(t, now: 0)]))
+        var detail = TaskViews.detail(t, now: 0)
+        detail["can_create"] = true
+        detail["can_manage"] = true
+        let html = try views.render("pages/task", layout(["task": detail]))
+        detail["can_create"] = false
+        detail["can_manage"] = false
+        let viewers = try views.render("pages/task", layout(["task": detail]))
+        #expect(!viewers.contains("/tasks/1/regenerate") && !viewers.contains("/tasks/1/delete") && !viewers.contains("/tasks/1/visibility"),
+                "a viewer's page offers no action")
+        #expect(html.contains("action=\"/tasks/1/visibility\""))
         #expect(html.contains("<video controls preload=\"metadata\" playsinline src=\"/tasks/1/video\" poster=\"/tasks/1/poster\""))
         #expect(html.contains("720×1280 · 6.0 s · 24 fps · with audio · 1.0 MB"))
         #expect(html.contains("href=\"/tasks/1/video?download=1\" download"))

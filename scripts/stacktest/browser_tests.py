@@ -9,7 +9,8 @@ from .client import Browser
 from .registry import test
 
 
-def chromium():
+def chromium(login="default"):
+    """A headless Chromium signed in as `login` (default: the stack's test member; None: not)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     home = tempfile.mkdtemp(prefix="rd-chrome-")
@@ -21,7 +22,20 @@ def chromium():
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
+    from . import client
+    login = client.DEFAULT_LOGIN if login == "default" else login
+    if login:
+        sign_in(driver, client.DEFAULT_BASE, *login)
     return driver, home
+
+
+def sign_in(driver, base, name, password):
+    from selenium.webdriver.common.by import By
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.login-form button[type=submit]").click()
+    wait_until(driver, lambda d: "/login" not in d.current_url, 15, "the sign-in to finish")
 
 
 def wait_until(driver, predicate, seconds, what):

@@ -9,16 +9,43 @@ import uuid
 SEEN = []
 # Other keys used by a test (e.g. a deliberately wrong one) that must not leak either.
 EXTRA_SECRETS = []
+# Per stack port: the account a Browser signs in as unless told otherwise ((name, password),
+# set by the stack at start), and a session cookie of it for raw streams.
+LOGINS = {}
+COOKIES = {}
+# The first stack's base URL and login, for the browser tests' Chromium.
+DEFAULT_BASE = None
+DEFAULT_LOGIN = None
 
 
 class Browser:
-    """Keeps cookies like a browser and knows how to fill Reeldesk's forms."""
+    """Keeps cookies like a browser and knows how to fill Reeldesk's forms. Signs in (as
+    `login`, by default the stack's test member) before its first request; login=None stays
+    signed out."""
 
-    def __init__(self, port):
+    def __init__(self, port, login="default"):
         self.port = port
         self.cookies = {}
+        self.login_as = LOGINS.get(port) if login == "default" else login
+
+    def sign_in(self, name, password, expect_ok=True):
+        page = self.request("GET", "/login")
+        m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+        assert m, "no csrf token on the login page (status %d)" % page.status
+        from urllib.parse import urlencode
+        r = self.request("POST", "/login", body=urlencode({"name": name, "password": password, "csrf_token": m.group(1)}).encode(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if expect_ok:
+            assert r.status == 303, "sign-in as %s failed: %d %s" % (name, r.status, r.text[:300])
+        return r
+
+    def session_cookie(self):
+        return "rd_session=" + self.cookies.get("rd_session", "")
 
     def request(self, method, path, body=None, headers=None):
+        if self.login_as:
+            login, self.login_as = self.login_as, None
+            self.sign_in(*login)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if self.cookies:
@@ -81,9 +108,12 @@ def multipart(fields, files):
 class EventStream:
     """An open /events stream over a raw socket; parses SSE frames as they arrive."""
 
-    def __init__(self, port, path="/events", last_event_id=None):
+    def __init__(self, port, path="/events", last_event_id=None, cookie="default"):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         extra = "Last-Event-ID: %s\r\n" % last_event_id if last_event_id is not None else ""
+        cookie = COOKIES.get(port) if cookie == "default" else cookie
+        if cookie:
+            extra += "Cookie: %s\r\n" % cookie
         self.sock.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n%s\r\n" % (path, extra)).encode())
         self.buf = b""
         head = self._read_until(b"\r\n\r\n", 10)

@@ -20,6 +20,13 @@ def task_count(stack):
         return db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
 
 
+def visible_task_count(stack, name="tester"):
+    """Tasks the member `name` sees: the team's and their own."""
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+        return db.execute("SELECT COUNT(*) FROM tasks WHERE visibility = 'team' OR owner_id = (SELECT id FROM users WHERE name = ?)",
+                          (name,)).fetchone()[0]
+
+
 # 480p and 4 s keep the simulator's renders of these tasks cheap.
 VALID = {"prompt": "a red fox running through snow", "duration": "4", "aspect_ratio": "9:16",
          "resolution": "480p", "seed": "", "audio": "on", "model": "doubao-seedance-1-5-pro"}
@@ -35,8 +42,11 @@ def home_serves_the_form(stack):
         assert 'name="%s"' % name in r.text, "form lacks field " + name
     assert "Simulated upstream" in r.text
     assert "which is not a public address" in r.text, "the upload fields must warn about a loopback REELDESK_PUBLIC_URL"
-    assert "rd_csrf" in b.cookies
-    assert "HttpOnly" in r.headers.get("Set-Cookie")
+    # Signed in, forms are bound to the session; the nonce cookie is for signed-out forms.
+    assert "rd_session" in b.cookies
+    anon = Browser(stack.port, login=None)
+    r = anon.get("/login")
+    assert r.status == 200 and "rd_csrf" in anon.cookies and "HttpOnly" in r.headers.get("Set-Cookie")
 
 
 @test
@@ -142,7 +152,7 @@ def body_over_the_limit_is_413_from_the_app(stack):
 def history_paginates_newest_first(stack):
     b = Browser(stack.port)
     # The moderation word makes the simulator fail these at once instead of rendering 50 clips.
-    for i in range(55 - task_count(stack)):
+    for i in range(55 - visible_task_count(stack)):
         assert b.post_form("/tasks", dict(VALID, prompt="bulk %d [sim:moderation]" % i)).status == 303
     first = b.get("/tasks")
     assert first.text.count("<tr data-task-id=") == 50

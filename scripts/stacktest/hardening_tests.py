@@ -2,6 +2,7 @@
 mode-0700 checkouts, refused starts, hostile FastCGI records, memory floods, forged CSRF, leaked
 keys, a client that never reads, a locked database, hung tools. Real processes throughout."""
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -323,7 +324,7 @@ def a_15s_external_write_lock_keeps_pages_fast_and_posts_fail_fast(stack):
     post_results = []
 
     def post():
-        c = Browser(stack.port)
+        c = Browser(stack.port, login=None)
         c.cookies = dict(b.cookies)
         t0 = time.time()
         r = c.request("POST", "/tasks", body=urlencode(dict(FOX, prompt="during the lock [sim:never]", csrf_token=token)).encode(),
@@ -337,7 +338,10 @@ def a_15s_external_write_lock_keeps_pages_fast_and_posts_fail_fast(stack):
     while time.time() - lock_start < lock_seconds - 1:
         for path in ("/", "/healthz"):
             t0 = time.time()
-            r = Browser(stack.port).get(path)
+            # Signed in before the lock (signing in writes, and waits for the lock like any POST).
+            reader = Browser(stack.port, login=None)
+            reader.cookies = dict(b.cookies)
+            r = reader.get(path)
             page_times.append(time.time() - t0)
             assert r.status == 200, (path, r.status)
     for t in posters:
@@ -469,12 +473,23 @@ def make_run_works_for_an_ordinary_user_from_their_private_home(stack):
         reader.start()
         try:
             wait_for(lambda: any("Reeldesk is up" in l for l in lines), 30, "make run as nobody to say it is up")
-            b = Browser(port)
+            # The first start printed the admin's password, once, and it signs in.
+            printed = [l for l in lines if "created the account admin with password" in l]
+            assert len(printed) == 1, lines
+            password = re.search(r"with password (\S+)", printed[0]).group(1)
+            assert Browser(port, login=None).get("/").status == 303, "signed out, the home page sends you to sign in"
+            b = Browser(port, login=("admin", password))
             assert b.get("/").status == 200
+            assert b.get("/admin").status == 200
             assert b.get("/static/css/reeldesk.css").status == 200
-            s = EventStream(port)
+            s = EventStream(port, cookie=b.session_cookie())
             assert s.status == 200
             s.close()
+            for root, _, files in os.walk(home + "/var"):
+                for name in files:
+                    if name.endswith((".log", ".err")) or name in ("access.log", "error.log"):
+                        with open(os.path.join(root, name), errors="replace") as f:
+                            assert password not in f.read(), "the first password reached " + name
             os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
             p.wait(20)
             reader.join(5)
@@ -483,6 +498,6 @@ def make_run_works_for_an_ordinary_user_from_their_private_home(stack):
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGKILL)
         assert p.returncode == 0 and "Reeldesk is up" in out and "Reeldesk stopped." in out, (p.returncode, [l for l in out.splitlines() if "reeldesk:" not in l and " info " not in l])
-        print("    as nobody from its 0700 folder: page, static file and stream 200; Ctrl-C → exit 0")
+        print("    as nobody from its 0700 folder: first-start admin password printed once and signs in; page, static file and stream 200; Ctrl-C → exit 0")
     finally:
         subprocess.run(["rm", "-rf", home])

@@ -10,7 +10,8 @@ import time
 import urllib.request
 from urllib.parse import urlencode
 
-from .browser_tests import chromium, wait_until
+from . import client
+from .browser_tests import chromium, sign_in, wait_until
 from .client import Browser, EventStream
 from .generation_tests import FOX, create, task_row, wait_status
 from .images import png
@@ -302,9 +303,11 @@ def without_shared_worker_a_leader_tab_shares_one_stream(stack):
     relays on a BroadcastChannel; closing the leader hands the stream to another tab."""
     from selenium.webdriver.common.by import By
     wait_for(lambda: healthz_streams(stack) == 0, 10, "earlier streams to close")
-    driver, home = chromium()
+    # Signed in only after SharedWorker is gone, so no page ever started one.
+    driver, home = chromium(login=None)
     try:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.SharedWorker;"})
+        sign_in(driver, stack.base, *client.LOGINS[stack.port])
         for i in range(4):
             if i:
                 driver.switch_to.new_window("tab")

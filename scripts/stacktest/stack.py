@@ -2,6 +2,7 @@
 data dir (and, when asked, the upstream simulator). Everything binds to 127.0.0.1."""
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -74,6 +75,8 @@ class Stack:
             "REELDESK_UPSTREAM_TIMEOUT_SECONDS": "2",
             "REELDESK_UPSTREAM_RPS": "50",
             "REELDESK_STALL_MINUTES": "0.25",
+            # The tests submit many tasks at once; the cap itself is tested with the setting.
+            "REELDESK_MAX_IN_FLIGHT": "1000",
         })
         self.env.update(extra_env or {})
         self.serve = None
@@ -103,7 +106,40 @@ class Stack:
         self.nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
                                       cwd=self.checkout, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
         wait_for(lambda: port_open(self.port), 10, "nginx to listen")
+        self.add_default_accounts()
         return self
+
+    def user(self, *args, password=None, check=True):
+        """Runs `reeldesk user ARGS…` against this stack's data dir (password on stdin if given)."""
+        argv = [self.binary, "user"] + list(args) + (["--password-stdin"] if password is not None else [])
+        return subprocess.run(argv, env=self.env, cwd=self.checkout, input=(password + "\n") if password is not None else None,
+                              capture_output=True, text=True, check=check)
+
+    def add_user(self, name, role="member"):
+        """Adds an account; returns its (name, password)."""
+        password = "pw-" + name + "-" + os.urandom(6).hex()
+        flags = {"admin": ["--admin"], "viewer": ["--viewer"], "member": []}[role]
+        self.user("add", name, *flags, password=password)
+        return name, password
+
+    def add_default_accounts(self):
+        """The first-start admin (its password read from what `user bootstrap` printed once) and
+        the member every Browser signs in as."""
+        from . import client
+        out = self.user("bootstrap").stdout
+        m = re.search(r"account admin with password (\S+)", out)
+        if m:
+            self.admin_login = ("admin", m.group(1))
+        if getattr(self, "member_login", None) is None:
+            self.member_login = self.add_user("tester")
+        if self.env.get("REELDESK_TRUSTED_USER_HEADER"):
+            return  # behind a (simulated) auth proxy: no password sessions
+        client.LOGINS[self.port] = self.member_login
+        if client.DEFAULT_BASE is None:
+            client.DEFAULT_BASE, client.DEFAULT_LOGIN = self.base, self.member_login
+        b = client.Browser(self.port)
+        b.get("/healthz")
+        client.COOKIES[self.port] = b.session_cookie()
 
     def _spawn(self, command, socket_path):
         """Starts `reeldesk COMMAND` logging to the data dir; returns once it accepts on its socket

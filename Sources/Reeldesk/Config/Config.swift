@@ -40,6 +40,18 @@ public struct Config: Sendable {
     public var socketGroup: String?
     /// How long a page request waits for SQLite's write lock before answering 503.
     public var requestBusySeconds: Double
+    /// Tasks one person may have queued or running at once (an admin can change it in settings).
+    public var maxInFlightPerUser = 4
+    /// The header a fronting auth proxy sets to the signed-in user's name (nil: off).
+    public var trustedUserHeader: String?
+    /// How long a session lasts at most, and without any request.
+    public var sessionLifetimeSeconds: Double = 14 * 86_400
+    public var sessionIdleSeconds: Double = 3 * 86_400
+    /// How long a signed link to an uploaded frame works (long enough for the upstream to fetch it).
+    public var uploadLinkSeconds: Double = 7200
+
+    /// Cookies get `Secure` (and the `__Host-` prefix) when the portal is served over HTTPS.
+    public var isHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     /// True when no API key is configured and the portal talks to the simulator.
     public var isSimulated: Bool { apiKey == nil }
@@ -135,11 +147,16 @@ extension Config {
         let toolTimeout = reader.number("REELDESK_TOOL_TIMEOUT_SECONDS", default: 120, range: 1...3600)
         let socketGroup = reader.groupName("REELDESK_SOCKET_GROUP")
         let dbBusy = reader.number("REELDESK_DB_BUSY_SECONDS", default: 2, range: 0.1...60)
+        let inFlight = reader.integer("REELDESK_MAX_IN_FLIGHT", default: 4, range: 1...10_000)
+        let trustedHeader = reader.headerName("REELDESK_TRUSTED_USER_HEADER")
+        let sessionDays = reader.number("REELDESK_SESSION_DAYS", default: 14, range: 0.01...365)
+        let idleDays = reader.number("REELDESK_SESSION_IDLE_DAYS", default: 3, range: 0.01...365)
+        let uploadLink = reader.number("REELDESK_UPLOAD_LINK_SECONDS", default: 7200, range: 5...(86_400 * 7))
         if pollMin > pollMax {
             reader.errors.append(ConfigError(variable: "REELDESK_POLL_MIN_SECONDS", reason: "must not exceed REELDESK_POLL_MAX_SECONDS"))
         }
         if !reader.errors.isEmpty { throw ConfigErrors(errors: reader.errors) }
-        return Config(host: host, port: port, dataDir: dataDir, workers: workers, apiKey: apiKey,
+        var config = Config(host: host, port: port, dataDir: dataDir, workers: workers, apiKey: apiKey,
                       upstreamURL: upstream.trimmingSuffix("/"), publicURL: publicURL.trimmingSuffix("/"),
                       logLevel: level, maxBodyBytes: maxBodyMB << 20, maxStreams: maxStreams, ssePingSeconds: ping, sseMaxReplay: maxReplay, templatesDir: templates,
                       simulatorPort: simPort, simulatorSeconds: simSeconds, simulatorKey: simKey,
@@ -151,6 +168,12 @@ extension Config {
                                                threads: pollerThreads),
                       allowPrivateAddresses: allowPrivate, toolTimeoutSeconds: toolTimeout, socketGroup: socketGroup,
                       requestBusySeconds: dbBusy)
+        config.maxInFlightPerUser = inFlight
+        config.trustedUserHeader = trustedHeader
+        config.sessionLifetimeSeconds = sessionDays * 86_400
+        config.sessionIdleSeconds = min(idleDays, sessionDays) * 86_400
+        config.uploadLinkSeconds = uploadLink
+        return config
     }
 
     /// The settings as `NAME=value` lines for scripts (secrets left out).

@@ -83,6 +83,16 @@ struct EnvironmentReader {
         return v
     }
 
+    /// An HTTP header name (letters, digits, dashes), e.g. `X-Remote-User`; nil when unset.
+    mutating func headerName(_ name: String) -> String? {
+        guard let v = raw(name), !v.isEmpty else { return nil }
+        guard v.utf8.count <= 64, v.utf8.allSatisfy({ b in (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 45 }) else {
+            errors.append(ConfigError(variable: name, reason: "must be a header name of letters, digits and dashes, e.g. X-Remote-User"))
+            return nil
+        }
+        return v
+    }
+
     mutating func url(_ name: String, default def: String) -> String {
         let v = raw(name) ?? def
         guard let u = URL(string: v), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",

@@ -20,6 +20,9 @@ public enum TaskStatus: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// `('queued','submitted',…)`: the active statuses for SQL, from `isTerminal`.
+    static let activeSQLList = "(" + allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
+
     /// True when a person may send it upstream again (Retry).
     public var isRetryable: Bool {
         switch self {

@@ -26,6 +26,18 @@ public enum AspectRatio: String, CaseIterable, Sendable, Codable {
 public enum Resolution: String, CaseIterable, Sendable, Codable {
     case p480 = "480p", p720 = "720p", p1080 = "1080p"
 
+    /// `{"720p 16:9":921600,…}`: pixels per frame for every shape, for the form's live estimate.
+    static var pixelTableJSON: String {
+        var parts: [String] = []
+        for r in allCases {
+            for a in AspectRatio.allCases {
+                let (w, h) = r.pixels(for: a)
+                parts.append("\"\(r.rawValue) \(a.rawValue)\":\(w * h)")
+            }
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
     /// Exact pixel size per CONTRACT.md §4.
     public func pixels(for ratio: AspectRatio) -> (width: Int, height: Int) {
         switch (self, ratio) {

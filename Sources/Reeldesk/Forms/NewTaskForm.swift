@@ -23,6 +23,8 @@ public struct NewTaskForm: Sendable {
     public var submissionToken: String?
     /// The task this form was remixed from.
     public var remixOf: Int64?
+    /// Private or team; nil: the team's default.
+    public var visibility: Visibility?
 
     /// CONTRACT.md §5.
     public static let maxImageBytes = 30 * 1024 * 1024
@@ -42,6 +44,7 @@ public struct NewTaskForm: Sendable {
         let first = frame(role: "first", &v)
         let last = frame(role: "last", &v)
         let remixOf = v.value("remix_of", .optionalID)
+        let visibility = v.value("visibility", .choice(["private", "team"], defaultValue: "", label: "Visibility"))
         guard v.errors.isEmpty, let prompt, let model, let duration, let ratio, let resolution, let seed, let audio, let camera,
               let aspect = AspectRatio(rawValue: ratio), let res = Resolution(rawValue: resolution) else {
             return .failure(FormErrors(errors: v.errors))
@@ -52,7 +55,8 @@ public struct NewTaskForm: Sendable {
             firstFrameURL: first.url, lastFrameURL: last.url)
         return .success(NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload,
                                     firstFrameKept: first.kept, lastFrameKept: last.kept,
-                                    submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil))
+                                    submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil,
+                                    visibility: visibility.flatMap(Visibility.init(rawValue:))))
     }
 
     /// One frame role: a typed URL (`<role>_frame_url`), an uploaded file (`<role>_frame`), or a

@@ -3,6 +3,10 @@ import WebCore
 /// GET /events: a Server-Sent Events stream of task events. Resumes after `Last-Event-ID`
 /// (sent by a reconnecting EventSource) or `?after=` (the id the page was rendered at), else
 /// starts from now. `?task=ID` narrows the stream to one task.
+///
+/// Each event reaches this stream only if its viewer may see the task as it is when the hub
+/// delivers it (`Viewer.mayReceive`), live and in replays alike. The stream closes when its
+/// session ends (logout, password reset, account disabled).
 struct EventsHandler {
     let context: AppContext
     let events: EventLog
@@ -13,10 +17,26 @@ struct EventsHandler {
             ?? ServerSentEvent.parseLastEventID(query["after"])
         let start = try resume ?? events.latestEventID()
         let taskFilter = query["task"].flatMap { Int64($0) }
-        let subscription = EventStreamRequest(lastEventID: start) { event in
+        let viewer = request.viewer
+        let ending = SessionEnding(sessionID: viewer.sessionID, userID: viewer.id)
+        let subscription = EventStreamRequest(lastEventID: start, accepts: { event in
+            guard viewer.mayReceive(event.audience) else { return false }
             guard let taskFilter else { return true }
             return event.taskID == taskFilter
-        }
+        }, endsWith: { event in
+            event.name == SessionStore.endedEvent && ending.matches(event.data)
+        })
         return Response(body: .eventStream(subscription))
+    }
+}
+
+/// Whether a `session.ended` event (`{"session":7}` or `{"user":3}`) is about this stream.
+struct SessionEnding: Sendable {
+    let sessionID: Int64?
+    let userID: Int64
+
+    func matches(_ facts: String) -> Bool {
+        if let s = sessionID, facts == "{\"session\":\(s)}" { return true }
+        return facts == "{\"user\":\(userID)}"
     }
 }

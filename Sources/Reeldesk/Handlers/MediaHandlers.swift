@@ -1,14 +1,16 @@
 import Foundation
 import WebCore
 
-/// Archived media: the responder checks the task, then hands the file to nginx with
-/// `X-Accel-Redirect` (sendfile, Range requests for seeking).
+/// Archived media and uploaded frames: the responder checks the task's access rule (or an
+/// upload link's signature), then hands the file to nginx with `X-Accel-Redirect` (sendfile,
+/// Range requests for seeking). Neither folder is served by nginx directly.
 struct MediaHandlers {
+    let context: AppContext
     let store: TaskStore
 
     /// GET /tasks/{id}/video; `?download=1` adds a Content-Disposition with a readable name.
     func video(_ request: RequestContext, id: Int64) throws -> Response {
-        guard let t = try store.find(id), t.status == .completed, let video = t.video else {
+        guard let t = try store.visible(to: request.viewer).find(id), t.status == .completed, let video = t.video else {
             throw HTTPError(.notFound, "Task \(id) has no archived video.")
         }
         var r = accel("/media/" + video.file, type: "video/mp4")
@@ -20,17 +22,51 @@ struct MediaHandlers {
 
     /// GET /tasks/{id}/poster.
     func poster(_ request: RequestContext, id: Int64) throws -> Response {
-        guard let t = try store.find(id), let poster = t.video?.poster else {
+        guard let t = try store.visible(to: request.viewer).find(id), let poster = t.video?.poster else {
             throw HTTPError(.notFound, "Task \(id) has no poster.")
         }
         return accel("/media/" + poster, type: "image/jpeg")
+    }
+
+    /// GET /tasks/{id}/frames/first|last: an uploaded frame, to whoever may see the task.
+    func frame(_ request: RequestContext, id: Int64, which: FrameSlot) throws -> Response {
+        guard let t = try store.visible(to: request.viewer).find(id),
+              let file = which == .first ? t.firstFrameFile : t.lastFrameFile else {
+            throw HTTPError(.notFound, "Task \(id) has no uploaded \(which.rawValue) frame.")
+        }
+        return accel("/upload-files/" + file, type: Self.imageType(file))
+    }
+
+    /// GET /uploads/NAME?expires=…&sig=…: a signed link (the upstream fetching a frame, or a form
+    /// previewing an upload). A missing, wrong or expired signature is 404, like no file.
+    func upload(_ request: RequestContext, name: String) throws -> Response {
+        let q = request.queryItems
+        guard context.uploadLinks.isValid(name: name, expires: q["expires"], sig: q["sig"]),
+              FileManager.default.fileExists(atPath: context.config.uploadsDir + "/" + name) else {
+            throw HTTPError(.notFound, "Page not found.")
+        }
+        return accel("/upload-files/" + name, type: Self.imageType(name))
+    }
+
+    static func imageType(_ name: String) -> String {
+        switch name.split(separator: ".").last.map(String.init) ?? "" {
+        case "jpg": "image/jpeg"
+        case "png": "image/png"
+        case "webp": "image/webp"
+        case "gif": "image/gif"
+        case "bmp": "image/bmp"
+        case "tiff": "image/tiff"
+        case "heic": "image/heic"
+        default: "application/octet-stream"
+        }
     }
 
     private func accel(_ path: String, type: String) -> Response {
         var h = HTTPHeaders()
         h.add("X-Accel-Redirect", path)
         h.add("Content-Type", type)
-        h.add("Cache-Control", "private, max-age=86400")
+        // Private: what one person may see must not sit in a shared cache.
+        h.add("Cache-Control", "private, max-age=3600")
         return Response(status: .ok, headers: h)
     }
 

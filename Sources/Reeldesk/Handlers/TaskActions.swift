@@ -1,9 +1,11 @@
 import Foundation
 import WebCore
 
-/// What people do to an existing task: Regenerate, Retry (a new attempt), Cancel, Delete.
-/// Each action form carries the CSRF token and a one-time submission token, so a double click
-/// or a reload never does it twice.
+/// What people do to an existing task: Regenerate, Retry (a new attempt), Cancel, Delete,
+/// change who can see it. Each action form carries the CSRF token and a one-time submission
+/// token, so a double click or a reload never does it twice. Regenerate and Retry need only to
+/// see the task (they start the viewer's own task, within their budget); Cancel, Delete and
+/// visibility need its owner or an admin. A task someone may not see is 404 throughout.
 struct TaskActions {
     let context: AppContext
     let store: TaskStore
@@ -14,12 +16,14 @@ struct TaskActions {
     func regenerate(_ request: RequestContext, id: Int64) throws -> Response {
         let token = try actionForm(request)
         if let token, let existing = try store.taskForSubmission(token) { return .redirect(to: Route.task(id: existing.id).path) }
-        guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        let t = try visibleTask(id, request)
         var p = t.parameters
         if t.seedDrawn { p.seed = VideoLimits.drawSeed() }
-        let made = try store.create(NewTask(parameters: p, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile,
-                                            parentTaskID: id, lineage: .regenerate, seedDrawn: t.seedDrawn, submissionToken: token))
-        announce()
+        let made = try submit(.taskRegenerate, request, visibility: t.visibility) {
+            NewTask(parameters: p, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile,
+                    parentTaskID: id, lineage: .regenerate, seedDrawn: t.seedDrawn, submissionToken: token)
+        }
+        if made.isNew { announce() }
         return .redirect(to: Route.task(id: made.task.id).path)
     }
 
@@ -27,7 +31,9 @@ struct TaskActions {
     func retry(_ request: RequestContext, id: Int64) throws -> Response {
         let token = try actionForm(request)
         do {
-            let made = try store.retry(id, submissionToken: token)
+            if let token, let existing = try store.taskForSubmission(token) { return .redirect(to: Route.task(id: existing.id).path) }
+            let t = try visibleTask(id, request)
+            let made = try submit(.taskRetry, request, visibility: t.visibility) { try store.retryPlan(t, submissionToken: token) }
             if made.isNew { announce() }
             return .redirect(to: Route.task(id: made.task.id).path)
         } catch let refusal as TaskStore.ActionRefusal {
@@ -43,8 +49,12 @@ struct TaskActions {
     /// POST /tasks/{id}/cancel: Reeldesk stops submitting and polling it.
     func cancel(_ request: RequestContext, id: Int64) throws -> Response {
         _ = try actionForm(request)
+        try managedTask(id, request)
         do {
-            _ = try store.cancel(id)
+            try store.db.writeTransaction {
+                _ = try store.cancel(id)
+                try AuditLog(db: store.db).record(.taskCancel, by: request.actor, taskID: id)
+            }
             announce()
         } catch TaskStore.ActionRefusal.notFound {
             throw HTTPError(.notFound, "There is no task \(id).")
@@ -56,7 +66,7 @@ struct TaskActions {
 
     /// GET /tasks/{id}/delete: asks first (the page's script asks in place).
     func confirmDelete(_ request: RequestContext, id: Int64) throws -> Response {
-        guard let t = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        let t = try managedTask(id, request)
         guard t.status.isTerminal else { throw HTTPError(HTTPStatus(409), "Task \(id) is still running; cancel it before deleting it.") }
         let page: [String: Any] = ["task": TaskViews.row(t), "delete_url": Route.deleteTask(id: id).path, "task_url": Route.task(id: id).path,
                                    "submission_token": SubmissionToken.make()]
@@ -68,9 +78,16 @@ struct TaskActions {
         _ = try actionForm(request)
         let removed: TaskRecord
         do {
-            removed = try store.delete(id)
+            guard try store.visible(to: request.viewer).find(id) != nil else { throw TaskStore.ActionRefusal.notFound }
+            try managedTask(id, request)
+            removed = try store.db.writeTransaction {
+                let t = try store.delete(id)
+                try AuditLog(db: store.db).record(.taskDelete, by: request.actor, taskID: id, paramsHash: t.parameters.fingerprint)
+                return t
+            }
         } catch TaskStore.ActionRefusal.notFound {
-            return .redirect(to: Route.taskList.path)  // already gone (a second click)
+            // Gone already, or never visible to this person: the same answer for both.
+            throw HTTPError(.notFound, "There is no task \(id).")
         } catch TaskStore.ActionRefusal.notAllowed {
             throw HTTPError(HTTPStatus(409), "Task \(id) is still running; cancel it before deleting it.")
         }
@@ -78,6 +95,49 @@ struct TaskActions {
         announce()
         context.logger.info("task deleted", metadata: ["rid": "\(request.requestID)", "task": "\(id)"])
         return .redirect(to: Route.taskList.path)
+    }
+
+    /// POST /tasks/{id}/visibility: `visibility=private|team`, by the owner or an admin.
+    func setVisibility(_ request: RequestContext, id: Int64) throws -> Response {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        guard let visibility = form["visibility"].flatMap(Visibility.init(rawValue:)) else {
+            throw HTTPError(.badRequest, "Visibility must be private or team.")
+        }
+        let t = try managedTask(id, request)
+        if t.visibility != visibility {
+            try store.db.writeTransaction {
+                try store.update(id) { $0.visibility = visibility }
+                try AuditLog(db: store.db).record(.taskVisibility, by: request.actor, taskID: id,
+                                                  detail: ["from": t.visibility.rawValue, "to": visibility.rawValue])
+            }
+            context.hub.notify()
+        }
+        return .redirect(to: Route.task(id: id).path)
+    }
+
+    /// The task if this viewer may see it; 404 otherwise (as if it did not exist).
+    private func visibleTask(_ id: Int64, _ request: RequestContext) throws -> TaskRecord {
+        guard let t = try store.visible(to: request.viewer).find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        return t
+    }
+
+    /// The task if this viewer may change it: 404 when they may not see it, 403 when they may
+    /// see but not change it.
+    @discardableResult
+    private func managedTask(_ id: Int64, _ request: RequestContext) throws -> TaskRecord {
+        let t = try visibleTask(id, request)
+        guard request.viewer.canManage(t) else { throw HTTPError(.forbidden, "Only the task's owner or an admin can do this.") }
+        return t
+    }
+
+    private func submit(_ action: AuditAction, _ request: RequestContext, visibility: Visibility,
+                        plan: () throws -> NewTask) throws -> (task: TaskRecord, isNew: Bool) {
+        do {
+            return try TaskSubmitter(context: context, store: store).submit(action, by: request, visibility: visibility, plan: plan)
+        } catch let refusal as SpendRefusal {
+            throw HTTPError(HTTPStatus(409), refusal.message)
+        }
     }
 
     /// The archive dir and the uploads no other task uses.
@@ -92,7 +152,7 @@ struct TaskActions {
     /// Action forms carry the CSRF token and a submission token; returns the latter.
     private func actionForm(_ request: RequestContext) throws -> String? {
         let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(request: request.request, form: form)
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
         return SubmissionToken.parse(form["submission_token"])
     }
 

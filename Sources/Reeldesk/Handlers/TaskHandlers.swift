@@ -16,9 +16,10 @@ struct TaskHandlers {
     func home(_ request: RequestContext) throws -> Response {
         let q = request.queryItems
         var form = NewTaskFormView.defaults
-        if let id = q["remix"].flatMap({ Int64($0) }), let t = try store.find(id) {
+        let visible = store.visible(to: request.viewer)
+        if let id = q["remix"].flatMap({ Int64($0) }), let t = try visible.find(id) {
             form = NewTaskFormView(remixing: t)
-        } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try store.find(id), let seed = t.parameters.seed {
+        } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try visible.find(id), let seed = t.parameters.seed {
             form.values["seed"] = String(seed)
         }
         return try renderHome(request, form: form, status: .ok)
@@ -29,7 +30,7 @@ struct TaskHandlers {
     func create(_ request: RequestContext) throws -> Response {
         let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
         let form = try FormBody.decode(request.request, limits: limits)
-        try context.csrf.require(request: request.request, form: form)
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
         if let token = SubmissionToken.parse(form["submission_token"]), let first = try store.taskForSubmission(token) {
             return .redirect(to: Route.task(id: first.id).path)
         }
@@ -40,12 +41,18 @@ struct TaskHandlers {
         }
         let urlErrors = checkTypedURLs(input.parameters)
         if !urlErrors.isEmpty { return try reject(request, form: form, errors: urlErrors) }
+        // A remix must come from a task this person may see (the same rule as its page).
+        if let parent = input.remixOf, try store.visible(to: request.viewer).find(parent) == nil {
+            throw HTTPError(.notFound, "There is no task \(parent).")
+        }
         let task: TaskRecord
         do {
-            guard let made = try store(input) else { return try reject(request, form: form, errors: []) }
+            guard let made = try store(input, request: request) else { return try reject(request, form: form, errors: []) }
             task = made
         } catch let f as ImageDecodeCheck.Failure {
             return try reject(request, form: form, errors: [FieldError(field: f.field, message: ImageDecodeCheck.message(f))])
+        } catch let refusal as SpendRefusal {
+            return try reject(request, form: form, errors: [FieldError(field: "budget", message: refusal.message)], status: HTTPStatus(409))
         }
         context.hub.notify()
         context.wakePoller()
@@ -65,7 +72,7 @@ struct TaskHandlers {
 
     /// Saves (or adopts) the frames, then the row; if the row is not new (a repeated form) or
     /// fails, the files saved here are removed again. Nil when a kept image has vanished.
-    private func store(_ input: NewTaskForm) throws -> TaskRecord? {
+    private func store(_ input: NewTaskForm, request: RequestContext) throws -> TaskRecord? {
         let uploads = UploadStore(directory: context.config.uploadsDir)
         var saved: [String] = []
         do {
@@ -75,9 +82,11 @@ struct TaskHandlers {
             var p = input.parameters
             let drawn = p.seed == nil
             if drawn { p.seed = VideoLimits.drawSeed() }
-            let made = try store.create(NewTask(parameters: p, firstFrameFile: first, lastFrameFile: last, parentTaskID: input.remixOf,
-                                                lineage: input.remixOf != nil ? .remix : nil, seedDrawn: drawn,
-                                                submissionToken: input.submissionToken))
+            let made = try TaskSubmitter(context: context, store: store).submit(input.remixOf != nil ? .taskRemix : .taskSubmit,
+                                                                                by: request, visibility: input.visibility) {
+                NewTask(parameters: p, firstFrameFile: first, lastFrameFile: last, parentTaskID: input.remixOf,
+                        lineage: input.remixOf != nil ? .remix : nil, seedDrawn: drawn, submissionToken: input.submissionToken)
+            }
             if !made.isNew { saved.forEach(uploads.remove) }
             return made.task
         } catch {
@@ -105,7 +114,7 @@ struct TaskHandlers {
 
     /// 422 with the form as sent. Images that passed their checks are held server-side and come
     /// back as thumbnails; an image kept before stays kept. A kept image that vanished is named.
-    private func reject(_ request: RequestContext, form: FormData, errors: [FieldError]) throws -> Response {
+    private func reject(_ request: RequestContext, form: FormData, errors: [FieldError], status: HTTPStatus = .unprocessableContent) throws -> Response {
         var errors = errors
         var view = NewTaskFormView(submitted: form, errors: [])
         let uploads = UploadStore(directory: context.config.uploadsDir)
@@ -123,14 +132,15 @@ struct TaskHandlers {
             }
         }
         view.errors = errors
-        return try renderHome(request, form: view, status: .unprocessableContent)
+        return try renderHome(request, form: view, status: status)
     }
 
     /// GET /tasks?before=ID: the history, newest first, 50 a page (keyset pagination).
     func list(_ request: RequestContext) throws -> Response {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         let latest = try events.latestEventID()
-        let rows = try store.list(before: before, limit: Self.pageSize + 1)
+        let visible = store.visible(to: request.viewer)
+        let rows = try visible.list(before: before, limit: Self.pageSize + 1)
         let shown = Array(rows.prefix(Self.pageSize))
         var page: [String: Any] = [
             "tasks": shown.map(TaskViews.row),
@@ -139,36 +149,62 @@ struct TaskHandlers {
             "live_limit": String(Self.pageSize),
         ]
         if rows.count > Self.pageSize, let last = shown.last { page["older_url"] = "/tasks?before=\(last.id)" }
-        if before != nil, let first = shown.first, try store.hasNewer(than: first.id) { page["newest_url"] = Route.taskList.path }
+        if before != nil, let first = shown.first, try visible.hasNewer(than: first.id) { page["newest_url"] = Route.taskList.path }
         return try pages.render("pages/tasks", title: "History", page, request: request, lastEventID: latest)
     }
 
     /// GET /tasks/{id}: every parameter, the live status, and the task's family.
     func show(_ request: RequestContext, id: Int64) throws -> Response {
         let latest = try events.latestEventID()
-        guard let task = try store.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-        let parent = try task.parentTaskID.flatMap { try store.find($0) }
-        let children = try store.children(of: id)
+        let visible = store.visible(to: request.viewer)
+        guard let task = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        let parent = try task.parentTaskID.flatMap { try visible.find($0) }
+        let children = try visible.children(of: id)
         var detail = TaskViews.detail(task, now: Date().timeIntervalSince1970, children: children)
         detail["family"] = TaskViews.family(task, parent: parent, children: children)
         detail["submission_token"] = SubmissionToken.make()
+        detail["can_create"] = request.viewer.role >= .member
+        detail["can_manage"] = request.viewer.canManage(task)
+        detail["owner"] = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName ?? "—"
         return try pages.render("pages/task", title: "Task \(id)", ["task": detail], request: request, lastEventID: latest)
     }
 
     private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
         let latest = try events.latestEventID()
-        let recent = try store.list(limit: Self.recentCount)
+        let recent = try store.visible(to: request.viewer).list(limit: Self.recentCount)
         var formContext = form.context
         formContext["uploads_private"] = !context.config.publicURLIsReachable
         formContext["public_url"] = context.config.publicURL
         formContext["submission_token"] = SubmissionToken.make()
-        let page: [String: Any] = [
+        // A kept upload is shown through a short-lived signed link (uploads are not public).
+        let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
+        for (field, k) in form.kept {
+            formContext["\(field)_kept"] = ["name": k.name, "filename": k.filename,
+                                             "url": context.uploadLinks.path(for: k.name, expires: expires)] as [String: Any]
+        }
+        let settings = try TeamSettings.load(store.db, config: context.config)
+        formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in
+            ["value": v.rawValue, "label": v == .team ? "Team (everyone signed in)" : "Private (only me and admins)",
+             "selected": v.rawValue == (form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue)]
+        }
+        if let account = request.viewer.account {
+            let spending = Spending(db: store.db)
+            formContext["spend"] = [
+                "month": Formatting.usd(try spending.spent(owner: account.id)),
+                "budget": account.monthlyBudgetUSD.map(Formatting.usd) ?? "",
+                "rate_audio": String(settings.ratePerMillionWithAudio), "rate_silent": String(settings.ratePerMillionSilent),
+                "pixels": Resolution.pixelTableJSON,
+            ] as [String: Any]
+        }
+        var page: [String: Any] = [
+            "can_submit": request.viewer.role >= .member,
             "form": formContext,
             "tasks": recent.map(TaskViews.row),
             "has_tasks": !recent.isEmpty,
             "is_first_page": true,
             "live_limit": String(Self.recentCount),
         ]
-        return try pages.render("pages/home", title: "New video", page, request: request, status: status, lastEventID: latest)
+        page["title"] = request.viewer.role >= .member ? "New video" : "Team videos"
+        return try pages.render("pages/home", title: page["title"] as! String, page, request: request, status: status, lastEventID: latest)
     }
 }

@@ -82,7 +82,9 @@ public final class Poller: Sendable {
     private func openWork() -> PollerWork? {
         do {
             let db = try Database(path: config.databasePath)
-            return PollerWork(config: config, client: client, store: TaskStore(db: db), system: SystemState(db: db), logger: logger)
+            let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
+            return PollerWork(config: config, client: client, store: TaskStore(db: db), system: SystemState(db: db), logger: logger,
+                              uploadLinks: UploadLink(secret: secret))
         } catch {
             logger.critical("poller cannot open the database", metadata: ["error": "\(error)"])
             return nil

@@ -10,6 +10,8 @@ struct PollerWork {
     let store: TaskStore
     let system: SystemState
     let logger: Logger
+    /// Signs the links the upstream fetches uploaded frames by (nil in tests without frames).
+    var uploadLinks: UploadLink? = nil
 
     var polling: PollingSettings { config.polling }
     /// The longest a finished video's download is retried.
@@ -111,11 +113,14 @@ struct PollerWork {
         return true
     }
 
-    /// Uploaded frames are published under the public URL so the upstream can fetch them.
-    func resolvedParameters(_ t: TaskRecord) -> VideoParameters {
+    /// Uploaded frames go upstream as signed links under the public URL that work for
+    /// `uploadLinkSeconds` (long enough for the upstream to fetch them, useless afterwards).
+    func resolvedParameters(_ t: TaskRecord, now: Double = Date().timeIntervalSince1970) -> VideoParameters {
         var p = t.parameters
-        if let file = t.firstFrameFile { p.firstFrameURL = config.publicURL + "/uploads/" + file }
-        if let file = t.lastFrameFile { p.lastFrameURL = config.publicURL + "/uploads/" + file }
+        let expires = Int64(now + config.uploadLinkSeconds)
+        func link(_ file: String) -> String? { uploadLinks.map { config.publicURL + $0.path(for: file, expires: expires) } }
+        if let file = t.firstFrameFile { p.firstFrameURL = link(file) }
+        if let file = t.lastFrameFile { p.lastFrameURL = link(file) }
         return p
     }
 }

@@ -18,15 +18,20 @@ public struct EventLog: EventFeed {
         let store = TaskStore(db: db)
         var tasks: [Int64: TaskRecord?] = [:]
         return try rows.map { row in
+            let facts = TaskEvent.Facts.parse(row.facts)
             guard let taskID = row.task, row.kind == TaskEvent.created || row.kind == TaskEvent.updated else {
-                return ServerSentEvent(id: row.id, name: row.kind, data: row.facts, taskID: row.task)
+                // Session notices reach no browser; a deletion reaches whoever could see the task.
+                let audience: EventAudience = row.kind == TaskEvent.deleted ? facts.audience : .nobody
+                let data = row.kind == TaskEvent.deleted ? TaskEvent.publicFacts(id: facts.id ?? 0) : row.facts
+                return ServerSentEvent(id: row.id, name: row.kind, data: data, taskID: facts.id ?? row.task, audience: audience)
             }
             if tasks[taskID] == nil { tasks[taskID] = .some(try store.find(taskID)) }
             // A task deleted since: its old events say only that it is gone.
             guard let task = tasks[taskID] ?? nil else {
-                return ServerSentEvent(id: row.id, name: TaskEvent.deleted, data: TaskEvent.facts(id: taskID), taskID: taskID)
+                return ServerSentEvent(id: row.id, name: TaskEvent.deleted, data: TaskEvent.publicFacts(id: taskID), taskID: taskID, audience: facts.audience)
             }
-            return ServerSentEvent(id: row.id, name: row.kind, data: TaskEventPayload(task).json, taskID: taskID)
+            // Who may see the task now decides, so a task made private since is not replayed.
+            return ServerSentEvent(id: row.id, name: row.kind, data: TaskEventPayload(task).json, taskID: taskID, audience: task.audience)
         }
     }
 
@@ -41,8 +46,33 @@ enum TaskEvent {
     static let updated = "task.updated"
     static let deleted = "task.deleted"
 
-    /// `{"id":12,"version":3}`: what changed, not how it looks.
-    static func facts(id: Int64, version: Int64? = nil) -> String {
-        version.map { "{\"id\":\(id),\"version\":\($0)}" } ?? "{\"id\":\(id)}"
+    /// `{"id":12,"version":3,"owner":4,"visibility":"team"}`: what changed and who may know,
+    /// not how it looks.
+    static func facts(_ t: TaskRecord) -> String {
+        "{\"id\":\(t.id),\"version\":\(t.version),\"owner\":\(t.ownerID.map(String.init) ?? "null"),\"visibility\":\"\(t.visibility.rawValue)\"}"
     }
+
+    /// What a browser is told about a deleted task: only its id.
+    static func publicFacts(id: Int64) -> String { "{\"id\":\(id)}" }
+
+    /// The facts of a stored row, read back.
+    struct Facts: Decodable {
+        var id: Int64?
+        var owner: Int64?
+        var visibility: String?
+
+        static func parse(_ json: String) -> Facts {
+            (try? JSONDecoder().decode(Facts.self, from: Data(json.utf8))) ?? Facts()
+        }
+
+        /// Rows from before accounts carry no visibility: they were the team's.
+        var audience: EventAudience {
+            visibility == Visibility.private.rawValue ? .owner(owner ?? -1) : .everyone
+        }
+    }
+}
+
+extension TaskRecord {
+    /// Who may receive events about this task (see `Viewer.mayReceive`).
+    var audience: EventAudience { visibility == .team ? .everyone : .owner(ownerID ?? -1) }
 }

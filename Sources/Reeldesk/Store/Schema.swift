@@ -82,6 +82,61 @@ public enum Schema {
             created_at REAL NOT NULL
         );
         """,
+        // 4: accounts, sessions, login throttling, the audit log, settings, owners and spend.
+        """
+        CREATE TABLE users (
+            id                 INTEGER PRIMARY KEY,
+            name               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name       TEXT NOT NULL,
+            role               TEXT NOT NULL CHECK (role IN ('admin','member','viewer')),
+            disabled           INTEGER NOT NULL DEFAULT 0,
+            password_hash      TEXT,                 -- NULL: signs in only through the trusted header
+            monthly_budget_usd REAL,                 -- NULL: no personal budget
+            created_at         REAL NOT NULL,
+            updated_at         REAL NOT NULL
+        );
+        CREATE TABLE sessions (
+            id           INTEGER PRIMARY KEY,
+            token_hash   TEXT NOT NULL UNIQUE,       -- SHA-256 of the cookie's value; the value is never stored
+            user_id      INTEGER NOT NULL REFERENCES users(id),
+            created_at   REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            expires_at   REAL NOT NULL
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE login_failures (
+            account TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at      REAL NOT NULL
+        );
+        CREATE INDEX login_failures_account ON login_failures(account, at);
+        CREATE INDEX login_failures_address ON login_failures(address, at);
+        CREATE TABLE audit (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            at          REAL NOT NULL,
+            actor_id    INTEGER,
+            actor_name  TEXT,                        -- kept as it was then (accounts can be renamed later)
+            action      TEXT NOT NULL,               -- a code such as 'task.submit'; words are rendered at the edge
+            task_id     INTEGER,
+            subject     TEXT,                        -- the account or setting acted on
+            params_hash TEXT,
+            cost_usd    REAL,
+            detail      TEXT,                        -- JSON of codes and values, never sentences
+            address     TEXT
+        );
+        CREATE INDEX audit_at ON audit(at);
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE settings (
+            key        TEXT PRIMARY KEY,
+            value      TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        ALTER TABLE tasks ADD COLUMN final_cost_usd REAL;
+        CREATE INDEX tasks_owner ON tasks(owner_id, id);
+        CREATE INDEX tasks_visibility ON tasks(visibility, id);
+        CREATE INDEX tasks_completed_at ON tasks(completed_at) WHERE status = 'completed';
+        """,
     ]
 
     /// Brings `db` to the newest schema.

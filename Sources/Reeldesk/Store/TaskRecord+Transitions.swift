@@ -44,6 +44,17 @@ extension TaskRecord {
         attempts = 0
         errorMessage = nil
         video = archived
+        finalCostUSD = finalCost(of: archived)
+    }
+
+    /// The estimate scaled by the tokens of the video actually made (CONTRACT.md §6: tokens =
+    /// w × h × (24 × seconds + 1) / 1024), so the team's rates at submit time still apply.
+    func finalCost(of v: ArchivedVideo) -> Double {
+        let (w, h) = parameters.resolution.pixels(for: parameters.aspectRatio)
+        let planned = Double(w * h) * Double(24 * parameters.duration + 1)
+        let made = Double(v.width * v.height) * (24 * v.seconds + 1)
+        guard planned > 0, made > 0 else { return estimatedCostUSD }
+        return estimatedCostUSD * made / planned
     }
 
     /// → failed, with the reason people see.

@@ -31,6 +31,11 @@ public struct TaskRecord: Sendable, Equatable {
     public var lineage: Lineage?
     /// True when the person left the seed random and Reeldesk drew it.
     public var seedDrawn: Bool
+    /// Who made it (nil: made before accounts) and who else may see it.
+    public var ownerID: Int64?
+    public var visibility: Visibility
+    /// The cost counted against budgets once it completed (from the archived video's size).
+    public var finalCostUSD: Double?
 
     /// The columns read by `init(row:)`, in order.
     static let columns = """
@@ -39,7 +44,7 @@ public struct TaskRecord: Sendable, Equatable {
         error_message, idempotency_key, upstream_task_id, estimated_cost_usd, created_at, updated_at, version,
         submitted_at, completed_at, estimated_seconds, attempts, last_progress_at, upstream_video_url, upstream_expires_at,
         video_file, poster_file, video_width, video_height, video_seconds, video_fps, video_has_audio, video_bytes, next_check_at,
-        parent_task_id, lineage, seed_drawn
+        parent_task_id, lineage, seed_drawn, owner_id, visibility, final_cost_usd
         """
 
     init(row: Row) {
@@ -76,6 +81,9 @@ public struct TaskRecord: Sendable, Equatable {
         parentTaskID = row.optionalInt(38)
         lineage = row.optionalText(39).flatMap(Lineage.init(rawValue:))
         seedDrawn = row.bool(40)
+        ownerID = row.optionalInt(41)
+        visibility = Visibility(rawValue: row.text(42)) ?? .private
+        finalCostUSD = row.optionalDouble(43)
     }
 }
 

@@ -13,14 +13,22 @@ extension TaskStore {
     }
 
     /// A new attempt of a failed, timed-out or expired task: same parameters, seed and frames,
-    /// linked to it; the failed attempt keeps its error. One retry per attempt.
-    public func retry(_ id: Int64, submissionToken: String?, now: Double = Date().timeIntervalSince1970) throws -> (task: TaskRecord, isNew: Bool) {
-        if let token = submissionToken, let existing = try taskForSubmission(token) { return (existing, false) }
-        guard let t = try find(id) else { throw ActionRefusal.notFound }
+    /// linked to it; the failed attempt keeps its error. One retry per attempt. (Call in the
+    /// transaction that creates it, so two tabs cannot both retry.)
+    public func retryPlan(_ t: TaskRecord, submissionToken: String?) throws -> NewTask {
         guard t.status.isRetryable else { throw ActionRefusal.notAllowed(t.status) }
-        if let newer = try children(of: id).first(where: { $0.lineage == .retry }) { throw ActionRefusal.alreadyRetried(newer.id) }
-        return try create(NewTask(parameters: t.parameters, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile,
-                                  parentTaskID: id, lineage: .retry, seedDrawn: t.seedDrawn, submissionToken: submissionToken), now: now)
+        if let newer = try children(of: t.id).first(where: { $0.lineage == .retry }) { throw ActionRefusal.alreadyRetried(newer.id) }
+        return NewTask(parameters: t.parameters, firstFrameFile: t.firstFrameFile, lastFrameFile: t.lastFrameFile,
+                       parentTaskID: t.id, lineage: .retry, seedDrawn: t.seedDrawn, submissionToken: submissionToken)
+    }
+
+    /// `retryPlan` and `create` in one transaction (no owner, no budget: the store's own use).
+    public func retry(_ id: Int64, submissionToken: String?, now: Double = Date().timeIntervalSince1970) throws -> (task: TaskRecord, isNew: Bool) {
+        try db.writeTransaction {
+            if let token = submissionToken, let existing = try taskForSubmission(token) { return (existing, false) }
+            guard let t = try find(id) else { throw ActionRefusal.notFound }
+            return try create(retryPlan(t, submissionToken: submissionToken), now: now)
+        }
     }
 
     /// Stops a queued or running task: the poller leaves it alone from now on.
@@ -47,7 +55,7 @@ extension TaskStore {
             try db.prepare("UPDATE tasks SET parent_task_id = NULL WHERE parent_task_id = ?").bind(id).run()
             try db.prepare("DELETE FROM tasks WHERE id = ?").bind(id).run()
             try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (NULL, ?, ?, ?)")
-                .bind(TaskEvent.deleted, TaskEvent.facts(id: id), now).run()
+                .bind(TaskEvent.deleted, TaskEvent.facts(t), now).run()
             return t
         }
     }

@@ -12,6 +12,10 @@ public struct NewTask: Sendable {
     public var seedDrawn: Bool
     /// The one-time token of the form that made it: a second POST with it finds this task.
     public var submissionToken: String?
+    public var ownerID: Int64?
+    public var visibility: Visibility = .team
+    /// At the team's rates when it was submitted (nil: the default rates).
+    public var estimatedCostUSD: Double?
 
     public init(parameters: VideoParameters, firstFrameFile: String? = nil, lastFrameFile: String? = nil, parentTaskID: Int64? = nil,
                 lineage: Lineage? = nil, seedDrawn: Bool = false, submissionToken: String? = nil) {
@@ -42,11 +46,12 @@ public struct TaskStore {
             try db.prepare("""
                 INSERT INTO tasks (parent_task_id, lineage, seed_drawn, prompt, model, duration, aspect_ratio, resolution, seed, audio,
                     camera_fixed, first_frame_url, last_frame_url, first_frame_file, last_frame_file, status, idempotency_key,
-                    estimated_cost_usd, created_at, updated_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    estimated_cost_usd, created_at, updated_at, owner_id, visibility)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """).bind(new.parentTaskID, new.lineage?.rawValue, new.seedDrawn, p.prompt, p.model, p.duration, p.aspectRatio.rawValue,
                           p.resolution.rawValue, p.seed, p.audio, p.cameraFixed, p.firstFrameURL, p.lastFrameURL, new.firstFrameFile,
-                          new.lastFrameFile, TaskStatus.queued.rawValue, UUID().uuidString.lowercased(), p.estimatedCostUSD(), now, now).run()
+                          new.lastFrameFile, TaskStatus.queued.rawValue, UUID().uuidString.lowercased(),
+                          new.estimatedCostUSD ?? p.estimatedCostUSD(), now, now, new.ownerID, new.visibility.rawValue).run()
             let id = db.lastInsertRowID
             if let token = new.submissionToken {
                 try db.prepare("INSERT INTO submissions (token, task_id, created_at) VALUES (?,?,?)").bind(token, id, now).run()
@@ -82,6 +87,6 @@ public struct TaskStore {
     /// Appends an event about `task`; call inside the transaction that changed it.
     func appendEvent(kind: String, task: TaskRecord, now: Double) throws {
         try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (?,?,?,?)")
-            .bind(task.id, kind, TaskEvent.facts(id: task.id, version: task.version), now).run()
+            .bind(task.id, kind, TaskEvent.facts(task), now).run()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Small, allocation-light formatters for views (no DateFormatter on the hot path).
@@ -41,5 +42,15 @@ enum Formatting {
     /// The first `n` characters of `s`, with an ellipsis when cut.
     static func excerpt(_ s: String, _ n: Int) -> String {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+    }
+
+    /// `2026-11-27` as the start of that day, UTC.
+    static func parseDay(_ s: String) -> Double? {
+        let parts = s.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1970...9999).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        return cal.date(from: DateComponents(year: y, month: m, day: d))?.timeIntervalSince1970
     }
 }

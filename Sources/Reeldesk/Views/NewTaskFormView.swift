@@ -15,7 +15,7 @@ struct NewTaskFormView {
 
     /// The values exactly as submitted, so a rejected form comes back as the person left it.
     init(submitted form: FormData, errors: [FieldError]) {
-        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url", "remix_of"] {
+        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url", "remix_of", "visibility"] {
             values[name] = form[name] ?? ""
         }
         for name in ["audio", "camerafixed"] where form[name] != nil { checked.insert(name) }
@@ -75,7 +75,7 @@ struct NewTaskFormView {
     /// Field labels for the error summary.
     static let labels = [
         "prompt": "Prompt", "model": "Model", "duration": "Duration", "aspect_ratio": "Aspect ratio", "resolution": "Resolution",
-        "seed": "Seed", "first_frame_url": "First frame URL", "first_frame": "First frame image", "last_frame_url": "Last frame URL",
+        "seed": "Seed", "budget": "Cost", "visibility": "Who can see it", "first_frame_url": "First frame URL", "first_frame": "First frame image", "last_frame_url": "Last frame URL",
         "last_frame": "Last frame image", "audio": "Audio", "camerafixed": "Fixed camera",
     ]
 }

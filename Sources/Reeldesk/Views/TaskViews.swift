@@ -36,6 +36,11 @@ enum TaskViews {
         d["camera_fixed"] = p.cameraFixed ? "fixed" : "free"
         d["first_frame"] = frameText(url: p.firstFrameURL, file: t.firstFrameFile)
         d["last_frame"] = frameText(url: p.lastFrameURL, file: t.lastFrameFile)
+        d["visibility"] = t.visibility.rawValue
+        d["is_private"] = t.visibility == .private
+        d["visibility_url"] = Route.setVisibility(id: t.id).path
+        if t.firstFrameFile != nil { d["first_frame_link"] = Route.taskFrame(id: t.id, which: .first).path }
+        if t.lastFrameFile != nil { d["last_frame_link"] = Route.taskFrame(id: t.id, which: .last).path }
         d["cost"] = Formatting.usd(t.estimatedCostUSD)
         d["error_message"] = t.errorMessage ?? ""
         d["has_error"] = t.errorMessage != nil

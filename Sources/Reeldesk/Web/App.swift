@@ -4,10 +4,13 @@ import SQLite
 import WebCore
 
 /// The portal's responder: one per worker thread, holding that thread's database connection.
-/// `respond` matches the route, dispatches exhaustively and maps any error to a page.
+/// `respond` matches the route, checks who is asking against the route's access rule,
+/// dispatches exhaustively and maps any error to a page.
 public final class App: Responder {
     let context: AppContext
     private var connection: Database?
+    /// The request being answered, so an error page knows who is signed in.
+    private var current: RequestContext?
 
     public init(context: AppContext) { self.context = context }
 
@@ -21,10 +24,11 @@ public final class App: Responder {
     }
 
     public func respond(to request: Request) -> Response {
+        current = nil
         do {
             return try dispatch(request)
         } catch {
-            return ErrorPages(context: context).response(for: error, request: request)
+            return ErrorPages(context: context).response(for: error, request: request, as: current)
         }
     }
 
@@ -35,7 +39,7 @@ public final class App: Responder {
         case .serviceUnavailable: "Too many live-update connections are open; the page will retry by itself."
         default: "The request could not be read."
         }
-        return ErrorPages(context: context).page(HTTPError(status, message), request: request)
+        return ErrorPages(context: context).page(HTTPError(status, message), request: request, as: nil)
     }
 
     func dispatch(_ request: Request) throws -> Response {
@@ -53,39 +57,75 @@ public final class App: Responder {
     private func dispatch(_ route: Route, _ raw: Request) throws -> Response {
         // Every POST passes the cheap checks before anything decodes its body.
         if raw.method == .post { try context.csrf.precheck(raw) }
-        let request = context.requestContext(raw)
+        let db = try database()
+        let request = context.requestContext(raw, db: db)
+        current = request
         // The one access check: every route declares its rule (Route.access).
         guard request.viewer.may(route.access) else {
+            guard request.viewer.isSignedIn else {
+                if route.isPage { return .redirect(to: AuthHandlers.loginPath(next: raw)) }
+                throw HTTPError(.unauthorized, "Sign in first.")
+            }
             throw HTTPError(.forbidden, "Your role does not allow this.")
         }
         switch route {
-        case .home: return try tasks().home(request)
-        case .taskList: return try tasks().list(request)
-        case .createTask: return try tasks().create(request)
-        case .task(let id): return try tasks().show(request, id: id)
-        case .taskVideo(let id): return try media().video(request, id: id)
-        case .taskPoster(let id): return try media().poster(request, id: id)
-        case .regenerate(let id): return try actions().regenerate(request, id: id)
-        case .retry(let id): return try actions().retry(request, id: id)
-        case .cancel(let id): return try actions().cancel(request, id: id)
-        case .confirmDelete(let id): return try actions().confirmDelete(request, id: id)
-        case .deleteTask(let id): return try actions().delete(request, id: id)
-        case .events: return try EventsHandler(context: context, events: EventLog(db: database())).stream(request)
-        case .health: return HealthHandler(context: context).check(database: try? database())
+        case .home: return try tasks(db).home(request)
+        case .taskList: return try tasks(db).list(request)
+        case .createTask: return try tasks(db).create(request)
+        case .task(let id): return try tasks(db).show(request, id: id)
+        case .taskVideo(let id): return try media(db).video(request, id: id)
+        case .taskPoster(let id): return try media(db).poster(request, id: id)
+        case .taskFrame(let id, let which): return try media(db).frame(request, id: id, which: which)
+        case .upload(let name): return try media(db).upload(request, name: name)
+        case .regenerate(let id): return try actions(db).regenerate(request, id: id)
+        case .retry(let id): return try actions(db).retry(request, id: id)
+        case .cancel(let id): return try actions(db).cancel(request, id: id)
+        case .confirmDelete(let id): return try actions(db).confirmDelete(request, id: id)
+        case .deleteTask(let id): return try actions(db).delete(request, id: id)
+        case .setVisibility(let id): return try actions(db).setVisibility(request, id: id)
+        case .events: return try EventsHandler(context: context, events: EventLog(db: db)).stream(request)
+        case .health: return HealthHandler(context: context).check(database: db)
+        case .loginForm: return try auth(db).form(request)
+        case .login: return try auth(db).login(request)
+        case .logout: return try auth(db).logout(request)
+        case .admin: return try admin(db).overview(request)
+        case .adminUsers: return try admin(db).users(request)
+        case .addUser: return try admin(db).addUser(request)
+        case .updateUser(let id): return try admin(db).updateUser(request, id: id)
+        case .saveSettings: return try admin(db).saveSettings(request)
+        case .audit: return try admin(db).audit(request)
+        case .auditCSV: return try admin(db).auditCSV(request)
         }
     }
 
-    private func tasks() throws -> TaskHandlers {
-        let db = try database()
-        return TaskHandlers(context: context, store: TaskStore(db: db), events: EventLog(db: db), pages: PageRenderer(context: context, db: db))
+    private func tasks(_ db: Database) -> TaskHandlers {
+        TaskHandlers(context: context, store: TaskStore(db: db), events: EventLog(db: db), pages: PageRenderer(context: context, db: db))
     }
 
-    private func actions() throws -> TaskActions {
-        let db = try database()
-        return TaskActions(context: context, store: TaskStore(db: db), pages: PageRenderer(context: context, db: db))
+    private func actions(_ db: Database) -> TaskActions {
+        TaskActions(context: context, store: TaskStore(db: db), pages: PageRenderer(context: context, db: db))
     }
 
-    private func media() throws -> MediaHandlers {
-        MediaHandlers(store: TaskStore(db: try database()))
+    private func media(_ db: Database) -> MediaHandlers {
+        MediaHandlers(context: context, store: TaskStore(db: db))
+    }
+
+    private func auth(_ db: Database) -> AuthHandlers {
+        AuthHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db))
+    }
+
+    private func admin(_ db: Database) -> AdminHandlers {
+        AdminHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db))
+    }
+}
+
+extension Route {
+    /// HTML pages a browser navigates to: without a session they redirect to the login page;
+    /// everything else (streams, files, actions) answers 401.
+    var isPage: Bool {
+        switch self {
+        case .home, .taskList, .task, .confirmDelete, .admin, .adminUsers, .audit: true
+        default: false
+        }
     }
 }

@@ -1,5 +1,6 @@
 import FastCGI
 import Logging
+import SQLite
 import WebCore
 
 /// What every request handler shares: settings, templates, the event hub, the logger.
@@ -13,18 +14,28 @@ public struct AppContext: Sendable {
     let csrf: CSRF
     /// Keeps writing requests from occupying every worker while the database is locked.
     let writeGate: WriteGate
+    /// Finds who is asking (session cookie or trusted header).
+    let auth: Authenticator
+    /// Signs links to uploaded files.
+    let uploadLinks: UploadLink
 
-    /// The per-request context for `raw` (built once per request by `App`, or for an error page).
-    func requestContext(_ raw: Request) -> RequestContext {
+    /// The per-request context for `raw` (built once per request by `App`; without a database,
+    /// for an error page, nobody is signed in).
+    func requestContext(_ raw: Request, db: Database?) -> RequestContext {
+        let (viewer, binding) = auth.identify(raw, db: db)
+        if let binding { return RequestContext(request: raw, viewer: viewer, csrfNonce: binding, csrfNonceIsNew: false) }
         let (nonce, isNew) = csrf.nonce(for: raw)
-        return RequestContext(request: raw, viewer: .sharedPortal, csrfNonce: nonce, csrfNonceIsNew: isNew)
+        return RequestContext(request: raw, viewer: viewer, csrfNonce: nonce, csrfNonceIsNew: isNew)
     }
 
     /// Wakes the poller process: a task was created or retried, submit it now.
     func wakePoller() { WakeSocket.send(to: config.pollerWakePath) }
 
     init(config: Config, views: Views, hub: EventHub, logger: Logger, secret: [UInt8]) {
-        self.csrf = CSRF(secret: secret, publicOrigin: CSRF.origin(of: config.publicURL))
+        let cookie = SessionCookie(secure: config.isHTTPS, lifetime: config.sessionLifetimeSeconds)
+        self.auth = Authenticator(config: config, cookie: cookie)
+        self.csrf = CSRF(secret: secret, publicOrigin: CSRF.origin(of: config.publicURL), sessionCookieName: cookie.name)
+        self.uploadLinks = UploadLink(secret: secret)
         self.writeGate = WriteGate(limit: max(1, config.workers / 4))
         self.config = config
         self.views = views

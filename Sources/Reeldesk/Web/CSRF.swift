@@ -4,7 +4,8 @@ import WebCore
 /// Cross-site request forgery protection. Each browser gets a random nonce in an HttpOnly,
 /// SameSite=Lax cookie; forms carry HMAC-SHA256(server secret, nonce). An attacker who can plant
 /// a cookie still cannot make a matching token without the secret kept in the data dir.
-/// (Accounts will bind the nonce to the session; the check stays here.)
+/// Signed in with a password, tokens are bound to the session instead (HMAC of the session's
+/// hash), so a token from before a login, or from another session, is refused.
 ///
 /// A POST passes `precheck` (cheap: origin, content type, cookie) before its body is decoded,
 /// and `require` (the token) after.
@@ -15,6 +16,8 @@ struct CSRF: Sendable {
     let secret: [UInt8]
     /// The portal's own origin (`scheme://host[:port]` of REELDESK_PUBLIC_URL).
     let publicOrigin: String
+    /// The session cookie's name: a POST must carry it or the nonce cookie.
+    let sessionCookieName: String
 
     /// The browser's nonce, or a fresh one (then `isNew` so the caller sets the cookie).
     func nonce(for request: Request) -> (nonce: String, isNew: Bool) {
@@ -45,22 +48,24 @@ struct CSRF: Sendable {
         guard type == "application/x-www-form-urlencoded" || type == "multipart/form-data" || (type.isEmpty && request.body.isEmpty) else {
             throw HTTPError(.unsupportedMediaType, "Forms must be sent as application/x-www-form-urlencoded or multipart/form-data.")
         }
-        guard let cookie = request.cookies[Self.cookieName], Self.isWellFormed(cookie) else {
+        let cookies = request.cookies
+        let hasNonce = cookies[Self.cookieName].map(Self.isWellFormed) ?? false
+        guard hasNonce || cookies[sessionCookieName] != nil else {
             throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
         }
     }
 
-    /// Throws 403 unless the form's token is the HMAC of the cookie's nonce.
-    func require(request: Request, form: FormData) throws {
-        guard verify(request: request, form: form) else {
+    /// Throws 403 unless the form's token is the HMAC of this request's nonce (`RequestContext`).
+    func require(nonce: String, form: FormData) throws {
+        guard verify(nonce: nonce, form: form) else {
             throw HTTPError(.forbidden, "The form's security token is missing or does not match.")
         }
     }
 
-    /// True when the form's token matches the cookie (constant-time comparison).
-    func verify(request: Request, form: FormData) -> Bool {
-        guard let cookie = request.cookies[Self.cookieName], Self.isWellFormed(cookie), let field = form[Self.fieldName] else { return false }
-        return SHA256.constantTimeEquals(token(forNonce: cookie), field)
+    /// True when the form's token matches the nonce (constant-time comparison).
+    func verify(nonce: String, form: FormData) -> Bool {
+        guard let field = form[Self.fieldName] else { return false }
+        return SHA256.constantTimeEquals(token(forNonce: nonce), field)
     }
 
     /// The public URL's origin, or the origin the browser addressed (`Host`, any scheme).

@@ -7,9 +7,9 @@ struct ErrorPages {
     let context: AppContext
 
     /// The page for `error` raised while handling `request`.
-    func response(for error: Error, request: Request) -> Response {
+    func response(for error: Error, request: Request, as ctx: RequestContext?) -> Response {
         let httpError = classify(error, request: request)
-        return page(httpError, request: request)
+        return page(httpError, request: request, as: ctx)
     }
 
     /// Maps any error to the HTTP error shown; logs what the browser must not see.
@@ -30,14 +30,15 @@ struct ErrorPages {
     }
 
     /// Renders the error page; falls back to plain text if even that fails.
-    func page(_ e: HTTPError, request: Request) -> Response {
+    /// `ctx` is the request as the app understood it (who is signed in), if it got that far.
+    func page(_ e: HTTPError, request: Request, as ctx: RequestContext?) -> Response {
         let page: [String: Any] = [
             "status": String(e.status.code), "reason": e.status.reason, "message": e.message,
             "hint": Self.hint(for: e.status), "show_request_id": true,
         ]
         var response: Response
         do {
-            response = try PageRenderer(context: context).render("pages/error", title: e.status.reason, page, request: context.requestContext(request), status: e.status)
+            response = try PageRenderer(context: context).render("pages/error", title: e.status.reason, page, request: ctx ?? context.requestContext(request, db: nil), status: e.status)
         } catch {
             context.logger.critical("error page failed", metadata: ["rid": "\(request.requestID)", "error": "\(error)"])
             var h = HTTPHeaders()
@@ -53,11 +54,13 @@ struct ErrorPages {
     static func hint(for status: HTTPStatus) -> String {
         switch status.code {
         case 400: "The request could not be understood. Go back and try again."
-        case 403: "The form expired or came from another site. Reload the page and submit it again."
+        case 401: "Sign in, then try again."
+        case 403: "Either the form expired (reload the page and send it again) or your role does not allow this (ask an admin)."
         case 404: "There is nothing at this address. It may have been mistyped or removed."
         case 405: "This address does not accept that kind of request."
         case 413: "The upload is too large. Use smaller images (under 30 MB each)."
         case 422: "Some fields need attention."
+        case 429: "Too many attempts. Wait a minute, then try again."
         case 503: "Reeldesk is busy right now. Try again in a few seconds."
         default: "Try again; if it keeps happening, tell whoever runs Reeldesk."
         }

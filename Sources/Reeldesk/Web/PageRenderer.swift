@@ -23,9 +23,16 @@ struct PageRenderer {
         d["simulated"] = context.config.isSimulated
         d["request_id"] = request.requestID
         d["last_event_id"] = lastEventID.map { String($0) } ?? ""
+        if let account = request.viewer.account {
+            d["viewer"] = [
+                "display_name": account.displayName, "role": account.role.rawValue, "is_admin": account.role == .admin,
+                "can_submit": account.role >= .member, "can_sign_out": request.viewer.sessionID != nil,
+                "csrf_token": d["csrf_token"] ?? "",
+            ] as [String: Any]
+        }
         if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
         var response = Response.html(try context.views.render(template, d), status: status)
-        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(nonce, secure: context.config.publicURL.hasPrefix("https:"))) }
+        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(nonce, secure: context.config.isHTTPS)) }
         Self.addSecurityHeaders(&response.headers)
         return response
     }

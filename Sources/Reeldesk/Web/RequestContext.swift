@@ -1,38 +1,64 @@
 import WebCore
 
-/// What one request carries through the app, built once in `App.respond`: the request, who is
-/// asking, and the browser's CSRF nonce. Handlers read the request's fields through it
-/// (`ctx.queryItems`, `ctx.requestID`, …).
+/// What one request carries through the app, built once in `App.dispatch`: the request, who is
+/// asking, and the CSRF nonce its forms are signed with. Handlers read the request's fields
+/// through it (`ctx.queryItems`, `ctx.requestID`, …).
 @dynamicMemberLookup
 struct RequestContext {
     let request: Request
     let viewer: Viewer
-    /// The browser's CSRF nonce, and whether it is new (then the page sets its cookie).
+    /// What this request's form tokens are bound to: the session when signed in with a password,
+    /// else the browser's nonce cookie (then `csrfNonceIsNew` tells the page to set it).
     let csrfNonce: String
     let csrfNonceIsNew: Bool
 
     subscript<T>(dynamicMember path: KeyPath<Request, T>) -> T { request[keyPath: path] }
+
+    /// The person as the audit log names them.
+    var actor: Actor { Actor(id: viewer.account?.id, name: viewer.account?.name ?? "-", address: request.remoteAddress) }
 }
 
 /// The person behind a request and what they may do.
 struct Viewer: Sendable, Equatable {
-    enum Role: Int, Sendable, Comparable {
-        case viewer, member, admin
-        static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
-    }
+    let account: Account?
+    /// The session row (nil for the trusted header and for nobody).
+    let sessionID: Int64?
 
-    let role: Role
+    static let anonymous = Viewer(account: nil, sessionID: nil)
 
-    /// XXX: until accounts exist (issue 8), every browser is this one shared portal member;
-    /// the session will name the user and their role here, and nothing else has to change.
-    static let sharedPortal = Viewer(role: .member)
+    var role: Role { account?.role ?? .anonymous }
+    /// The account id; 0 for nobody (no account has id 0).
+    var id: Int64 { account?.id ?? 0 }
+    var isSignedIn: Bool { account != nil }
 
     /// Whether this viewer may use a route with `access`.
     func may(_ access: Route.Access) -> Bool {
         switch access {
-        case .open, .signedIn: true
+        case .open: true
+        case .signedIn: role >= .viewer
         case .member: role >= .member
         case .admin: role >= .admin
+        }
+    }
+
+    /// The one visibility rule: admins see everything, everyone signed in sees team tasks,
+    /// owners see their own. Everything else answers exactly like a task that does not exist.
+    func canSee(_ t: TaskRecord) -> Bool {
+        guard isSignedIn else { return false }
+        return role == .admin || t.visibility == .team || t.ownerID == id
+    }
+
+    /// Cancel, delete and changing visibility: the owner (a member) or an admin.
+    func canManage(_ t: TaskRecord) -> Bool {
+        role == .admin || (role >= .member && t.ownerID == id)
+    }
+
+    /// Whether an event about a task (with this owner and visibility) may reach this viewer.
+    func mayReceive(_ audience: EventAudience) -> Bool {
+        switch audience {
+        case .nobody: false
+        case .everyone: isSignedIn
+        case .owner(let owner): role == .admin || (isSignedIn && owner == id)
         }
     }
 }
@@ -41,9 +67,9 @@ extension Route {
     /// Who may use a route, declared beside the routes and checked in one place (`App`) before
     /// any handler runs, so a new route cannot forget it.
     enum Access: Sendable, Equatable {
-        /// Anyone, signed in or not (health checks; later the login page).
+        /// Anyone, signed in or not: health checks, the login page, signed upload links.
         case open
-        /// Anyone signed in: reading pages, streams and media.
+        /// Anyone signed in: reading pages, streams and media (filtered by visibility).
         case signedIn
         /// Members and admins: anything that creates, changes or spends.
         case member
@@ -53,9 +79,10 @@ extension Route {
 
     var access: Access {
         switch self {
-        case .health: .open
-        case .home, .taskList, .task, .taskVideo, .taskPoster, .confirmDelete, .events: .signedIn
-        case .createTask, .regenerate, .retry, .cancel, .deleteTask: .member
+        case .health, .login, .loginForm, .upload: .open
+        case .home, .taskList, .task, .taskVideo, .taskPoster, .taskFrame, .confirmDelete, .events, .logout: .signedIn
+        case .createTask, .regenerate, .retry, .cancel, .deleteTask, .setVisibility: .member
+        case .admin, .adminUsers, .addUser, .updateUser, .saveSettings, .audit, .auditCSV: .admin
         }
     }
 }

@@ -20,6 +20,30 @@ public enum Route: Equatable, Sendable {
     case confirmDelete(id: Int64)
     case events
     case health
+    /// An uploaded frame image through its task's access rule (`which` is first or last).
+    case taskFrame(id: Int64, which: FrameSlot)
+    /// POST: private or team.
+    case setVisibility(id: Int64)
+    /// An uploaded file by a signed, expiring link (`?expires=…&sig=…`): how the upstream fetches
+    /// frames, and how a form shows an upload that has no task yet.
+    case upload(name: String)
+    case loginForm
+    case login
+    case logout
+    /// Admin: upstream state, spend this month, settings and the team budget.
+    case admin
+    case adminUsers
+    case addUser
+    /// POST: role, disable/enable, password reset, budget of one account.
+    case updateUser(id: Int64)
+    case saveSettings
+    case audit
+    case auditCSV
+}
+
+/// Which frame of a task.
+public enum FrameSlot: String, Sendable, Equatable {
+    case first, last
 }
 
 /// The result of matching a method and path.
@@ -44,6 +68,26 @@ public enum Router {
             return pick(m, [.get: .events])
         case 1 where segments[0] == "healthz":
             return pick(m, [.get: .health])
+        case 1 where segments[0] == "login":
+            return pick(m, [.get: .loginForm, .post: .login])
+        case 1 where segments[0] == "logout":
+            return pick(m, [.post: .logout])
+        case 1 where segments[0] == "admin":
+            return pick(m, [.get: .admin])
+        case 2 where segments[0] == "admin":
+            switch segments[1] {
+            case "users": return pick(m, [.get: .adminUsers, .post: .addUser])
+            case "settings": return pick(m, [.post: .saveSettings])
+            case "audit": return pick(m, [.get: .audit])
+            case "audit.csv": return pick(m, [.get: .auditCSV])
+            default: return .notFound
+            }
+        case 3 where segments[0] == "admin" && segments[1] == "users":
+            guard let id = parseID(segments[2]) else { return .notFound }
+            return pick(m, [.post: .updateUser(id: id)])
+        case 2 where segments[0] == "uploads", 3 where segments[0] == "uploads" && segments[1] == "held":
+            guard let name = KeptUpload.parse(segments.dropFirst().joined(separator: "/")) else { return .notFound }
+            return pick(m, [.get: .upload(name: name)])
         case 2 where segments[0] == "tasks":
             guard let id = parseID(segments[1]) else { return .notFound }
             return pick(m, [.get: .task(id: id)])
@@ -56,8 +100,12 @@ public enum Router {
             case "retry": return pick(m, [.post: .retry(id: id)])
             case "cancel": return pick(m, [.post: .cancel(id: id)])
             case "delete": return pick(m, [.get: .confirmDelete(id: id), .post: .deleteTask(id: id)])
+            case "visibility": return pick(m, [.post: .setVisibility(id: id)])
             default: return .notFound
             }
+        case 4 where segments[0] == "tasks" && segments[2] == "frames":
+            guard let id = parseID(segments[1]), let slot = FrameSlot(rawValue: String(segments[3])) else { return .notFound }
+            return pick(m, [.get: .taskFrame(id: id, which: slot)])
         default:
             return .notFound
         }
@@ -94,6 +142,17 @@ extension Route {
         case .deleteTask(let id), .confirmDelete(let id): "/tasks/\(id)/delete"
         case .events: "/events"
         case .health: "/healthz"
+        case .taskFrame(let id, let which): "/tasks/\(id)/frames/\(which.rawValue)"
+        case .setVisibility(let id): "/tasks/\(id)/visibility"
+        case .upload(let name): "/uploads/\(name)"
+        case .loginForm, .login: "/login"
+        case .logout: "/logout"
+        case .admin: "/admin"
+        case .adminUsers, .addUser: "/admin/users"
+        case .updateUser(let id): "/admin/users/\(id)"
+        case .saveSettings: "/admin/settings"
+        case .audit: "/admin/audit"
+        case .auditCSV: "/admin/audit.csv"
         }
     }
 }

@@ -1,0 +1,49 @@
+import SQLite
+
+/// What a person may do: viewers read team work, members also create and spend, admins see
+/// everything and manage accounts, budgets and settings. `anonymous` is nobody signed in.
+public enum Role: String, Sendable, Comparable, CaseIterable {
+    case anonymous, viewer, member, admin
+
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
+
+    /// The roles an account can have (not `anonymous`).
+    static let assignable: [Role] = [.admin, .member, .viewer]
+}
+
+/// One row of `users`.
+public struct Account: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var displayName: String
+    public var role: Role
+    public var disabled: Bool
+    var passwordHash: String?
+    public var monthlyBudgetUSD: Double?
+
+    static let columns = "id, name, display_name, role, disabled, password_hash, monthly_budget_usd"
+
+    init(row: Row) { self.init(row: row, offset: 0) }
+
+    init(id: Int64, name: String, displayName: String, role: Role, disabled: Bool = false, passwordHash: String? = nil,
+         monthlyBudgetUSD: Double? = nil) {
+        self.id = id
+        self.name = name
+        self.displayName = displayName
+        self.role = role
+        self.disabled = disabled
+        self.passwordHash = passwordHash
+        self.monthlyBudgetUSD = monthlyBudgetUSD
+    }
+
+    /// Account names: 1–32 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit (they
+    /// appear in URLs, logs and CSV files, and come from the trusted header).
+    static func isValidName(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard (1...32).contains(u.count), let first = u.first, isAlnum(first) else { return false }
+        return u.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) }
+}

@@ -1,0 +1,49 @@
+import CArgon2
+import Foundation
+
+/// Argon2id password hashes in the PHC string format (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`),
+/// which keeps the parameters with the hash: a hash made with older parameters still verifies,
+/// and `needsRehash` tells the login to store a fresh one.
+struct PasswordHasher: Sendable {
+    /// Memory in KiB, passes, lanes. The default is OWASP's Argon2id baseline (19 MiB, 2 passes).
+    var memoryKiB: UInt32 = 19 * 1024
+    var iterations: UInt32 = 2
+    var parallelism: UInt32 = 1
+    static let saltBytes = 16
+    static let hashBytes = 32
+    /// Longer passwords are refused before hashing (a megabyte password is only a way to burn CPU).
+    static let maxPasswordBytes = 1024
+
+    /// Hashes `password` with a fresh random salt.
+    func hash(_ password: String) throws -> String {
+        var rng = SystemRandomNumberGenerator()
+        let salt = (0..<Self.saltBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let length = argon2_encodedlen(iterations, memoryKiB, parallelism, UInt32(salt.count), UInt32(Self.hashBytes), Argon2_id)
+        var encoded = [CChar](repeating: 0, count: length + 1)
+        let pwd = Array(password.utf8)
+        let rc = argon2id_hash_encoded(iterations, memoryKiB, parallelism, pwd, pwd.count, salt, salt.count,
+                                       Self.hashBytes, &encoded, encoded.count)
+        guard rc == ARGON2_OK.rawValue else { throw PasswordError.hashing(String(cString: argon2_error_message(rc))) }
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// True when `password` matches `encoded` (argon2 compares in constant time).
+    func verify(_ password: String, against encoded: String) -> Bool {
+        guard encoded.hasPrefix("$argon2id$") else { return false }
+        let pwd = Array(password.utf8)
+        return argon2id_verify(encoded, pwd, pwd.count) == ARGON2_OK.rawValue
+    }
+
+    /// Whether `encoded` was made with other parameters than these.
+    func needsRehash(_ encoded: String) -> Bool {
+        !encoded.hasPrefix("$argon2id$v=19$m=\(memoryKiB),t=\(iterations),p=\(parallelism)$")
+    }
+
+    /// A hash of a random password, verified against when the account does not exist, so an
+    /// unknown name costs the same time as a wrong password.
+    static let decoy: String = (try? PasswordHasher().hash(RandomHex.make(bytes: 16))) ?? ""
+}
+
+enum PasswordError: Error {
+    case hashing(String)
+}

@@ -1,0 +1,38 @@
+import SQLite
+
+/// The tasks one viewer may see (`Viewer.canSee`, the same rule in SQL). Handlers read tasks
+/// only through this, so a task someone may not see is nil, exactly like one that does not exist.
+struct VisibleTasks {
+    let store: TaskStore
+    let viewer: Viewer
+
+    /// SQL for the visibility rule, and its two bound values (is admin, viewer id).
+    private static let rule = "(? = 1 OR visibility = 'team' OR owner_id = ?)"
+    private var ruleValues: [SQLBindable] { [viewer.role == .admin, viewer.id] }
+
+    func find(_ id: Int64) throws -> TaskRecord? {
+        guard let t = try store.find(id), viewer.canSee(t) else { return nil }
+        return t
+    }
+
+    /// Newest first; `before` is a keyset cursor (an id), so deep pages stay fast.
+    func list(before: Int64? = nil, limit: Int) throws -> [TaskRecord] {
+        guard viewer.isSignedIn else { return [] }
+        return try store.db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id < ? AND \(Self.rule) ORDER BY id DESC LIMIT ?")
+            .bind([before ?? Int64.max] + ruleValues + [limit]).map(TaskRecord.init(row:))
+    }
+
+    /// Whether a visible task newer than `id` exists (for a "newer" link).
+    func hasNewer(than id: Int64) throws -> Bool {
+        try store.db.prepare("SELECT 1 FROM tasks WHERE id > ? AND \(Self.rule) LIMIT 1").bind([id] + ruleValues).first { _ in true } ?? false
+    }
+
+    /// Visible tasks made from `id`, oldest first.
+    func children(of id: Int64) throws -> [TaskRecord] {
+        try store.children(of: id).filter(viewer.canSee)
+    }
+}
+
+extension TaskStore {
+    func visible(to viewer: Viewer) -> VisibleTasks { VisibleTasks(store: self, viewer: viewer) }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import SQLite
+
+/// Why a submission was refused before anything went upstream.
+enum SpendRefusal: Error, Equatable {
+    /// The person's monthly budget: what it is, what is spent or committed, and the overrun.
+    case personalBudget(budget: Double, committed: Double, cost: Double)
+    case teamBudget(budget: Double, committed: Double, cost: Double)
+    /// Too many of the person's tasks are queued or running.
+    case inFlight(cap: Int)
+
+    var overBy: Double {
+        switch self {
+        case .personalBudget(let b, let c, let cost), .teamBudget(let b, let c, let cost): c + cost - b
+        case .inFlight: 0
+        }
+    }
+}
+
+/// Spend this month (UTC calendar month): completed tasks at their final cost. Budgets also
+/// count what is still running at its estimate, so a burst of submissions cannot overrun them.
+struct Spending {
+    let db: Database
+
+    static func monthStart(_ now: Double) -> Double {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let parts = cal.dateComponents([.year, .month], from: Date(timeIntervalSince1970: now))
+        return cal.date(from: parts)!.timeIntervalSince1970
+    }
+
+    /// Completed this month, for one owner or (nil) everyone.
+    func spent(owner: Int64?, now: Double = Date().timeIntervalSince1970) throws -> Double {
+        let sql = "SELECT COALESCE(SUM(COALESCE(final_cost_usd, estimated_cost_usd)), 0) FROM tasks WHERE status = 'completed' AND completed_at >= ?"
+        if let owner {
+            return try db.prepare(sql + " AND owner_id = ?").bind(Self.monthStart(now), owner).first { $0.double(0) } ?? 0
+        }
+        return try db.prepare(sql).bind(Self.monthStart(now)).first { $0.double(0) } ?? 0
+    }
+
+    /// Estimates of tasks still queued or running.
+    func inFlight(owner: Int64?) throws -> (count: Int, cost: Double) {
+        let sql = "SELECT COUNT(*), COALESCE(SUM(estimated_cost_usd), 0) FROM tasks WHERE status IN \(TaskStatus.activeSQLList)"
+        if let owner {
+            return try db.prepare(sql + " AND owner_id = ?").bind(owner).first { (Int($0.int(0)), $0.double(1)) } ?? (0, 0)
+        }
+        return try db.prepare(sql).first { (Int($0.int(0)), $0.double(1)) } ?? (0, 0)
+    }
+
+    /// Throws a `SpendRefusal` when `account` may not start a task costing `cost` now. Call in
+    /// the transaction that stores the task, so two tabs cannot both take the last dollar.
+    func admit(_ account: Account, cost: Double, settings: TeamSettings, now: Double = Date().timeIntervalSince1970) throws {
+        let mine = try inFlight(owner: account.id)
+        if mine.count >= settings.maxInFlightPerUser { throw SpendRefusal.inFlight(cap: settings.maxInFlightPerUser) }
+        if let budget = account.monthlyBudgetUSD {
+            let committed = try spent(owner: account.id, now: now) + mine.cost
+            if committed + cost > budget + 1e-9 { throw SpendRefusal.personalBudget(budget: budget, committed: committed, cost: cost) }
+        }
+        if let budget = settings.teamMonthlyBudgetUSD {
+            let committed = try spent(owner: nil, now: now) + inFlight(owner: nil).cost
+            if committed + cost > budget + 1e-9 { throw SpendRefusal.teamBudget(budget: budget, committed: committed, cost: cost) }
+        }
+    }
+
+    /// Spend this month per account, largest first (the admin chart).
+    func perUser(now: Double = Date().timeIntervalSince1970) throws -> [(name: String, spent: Double, budget: Double?)] {
+        try db.prepare("""
+            SELECT u.name, COALESCE(SUM(CASE WHEN t.status = 'completed' AND t.completed_at >= ? THEN COALESCE(t.final_cost_usd, t.estimated_cost_usd) END), 0) AS s,
+                   u.monthly_budget_usd
+            FROM users u LEFT JOIN tasks t ON t.owner_id = u.id GROUP BY u.id ORDER BY s DESC, u.name
+            """).bind(Self.monthStart(now)).map { ($0.text(0), $0.double(1), $0.optionalDouble(2)) }
+    }
+}
