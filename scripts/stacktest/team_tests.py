@@ -261,6 +261,14 @@ def upload_links_need_a_valid_unexpired_signature(stack):
         return "/uploads/%s?expires=%d&sig=%s" % (n, expires, sig)
 
     anon = Browser(stack.port, login=None)
+    # The link the upstream (the simulator, through nginx) fetched: signed, valid for about 2 h.
+    with open(os.path.join(stack.data_dir, "nginx", "logs", "access.log"), errors="replace") as f:
+        fetched = re.findall(r'"GET (/uploads/%s\?expires=(\d+)&sig=[0-9a-f]{64}) HTTP/1\.1" (\d+)' % re.escape(name), f.read())
+    assert fetched and all(status == "200" for _, _, status in fetched), fetched
+    upstream_link, expires, _ = fetched[0]
+    assert time.time() + 7000 < int(expires) <= time.time() + 7200, expires
+    assert anon.get(upstream_link).status == 200
+    assert anon.get(upstream_link.replace("expires=" + expires, "expires=%d" % (int(expires) + 3600))).status == 404, "a stretched expiry"
     assert anon.get("/uploads/" + name).status == 404, "an unsigned upload URL"
     assert anon.get("/upload-files/" + name).status == 404, "nginx's internal location is not reachable"
     good = link(int(time.time()) + 2)
