@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Reeldesk needs. As root it runs apt-get; otherwise it prints the
 # exact command and fails, so nothing is half-installed behind your back.
-# Usage: scripts/install-deps.sh run|test
+# Usage: scripts/install-deps.sh run|test|bench
 set -euo pipefail
 mode=${1:-run}
 packages=(libfcgi-dev libfcgi-bin libcurl4-openssl-dev libsqlite3-dev libargon2-dev pkg-config nginx ffmpeg fonts-noto-cjk)
 if [ "$mode" = test ]; then
     packages+=(python3 curl chromium chromium-driver)
+fi
+if [ "$mode" = bench ]; then
+    packages+=(python3 wrk gcc libc6-dev)
 fi
 # The browser tests drive Debian's chromium with PyPI's selenium.
 install_selenium() {

@@ -343,3 +343,44 @@ def sigterm_with_open_streams_and_requests_in_flight_exits_within_5s(stack):
     # Bring it back for any later test.
     stack.start_serve()
 
+
+
+@test
+def a_cached_history_row_changes_on_the_page_and_live_as_soon_as_its_task_changes(stack):
+    """History rows are cached by (task id, version): a change must show at once."""
+    import re
+    b = Browser(stack.port)
+    r = b.post_form("/tasks", dict(VALID, prompt="cached row [sim:never]"))
+    task_id = int(r.headers["Location"].rsplit("/", 1)[1])
+
+    def row_of(page):
+        m = re.search(r'<tr data-task-id="%d">.*?</tr>' % task_id, page.text, re.S)
+        assert m, "task %d not on the page" % task_id
+        return m.group(0)
+
+    def version():
+        with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+            return db.execute("SELECT version FROM tasks WHERE id = ?", (task_id,)).fetchone()[0]
+
+    for _ in range(20):  # the poller may change the task between two loads; compare within one version
+        v = version()
+        first, second = b.get("/tasks"), b.get("/tasks")
+        if version() == v:
+            assert row_of(first) == row_of(second), "the same version renders the same row"
+            break
+    assert "Cancelled" not in row_of(first)
+    after = re.search(r'data-last-event-id="(\d+)"', first.text).group(1)
+    stream = EventStream(stack.port, last_event_id=after)
+    task_page = b.get("/tasks/%d" % task_id).text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', task_page).group(1)
+    from urllib.parse import urlencode
+    r = b.request("POST", "/tasks/%d/cancel" % task_id, body=urlencode({"csrf_token": token}).encode(),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 303, r.status
+    row = row_of(b.get("/tasks"))
+    assert "status-cancelled" in row and "Cancelled" in row, row
+    events = stream.events(50, 5)
+    stream.close()
+    import json
+    mine = [json.loads(e["data"]) for e in events if e.get("event") == "task.updated"]
+    assert any(p["id"] == task_id and p["status"] == "cancelled" for p in mine), events[-3:]

@@ -98,6 +98,10 @@ class Stack:
         env = dict(self.env, **exports)
         prefix = subprocess.run([os.path.join(self.checkout, "scripts", "nginx-conf.sh")], env=env, cwd=self.checkout,
                                 capture_output=True, text=True, check=True).stdout.strip()
+        extra = getattr(self, "extra_nginx_conf", None)
+        if extra:
+            with open(os.path.join(prefix, "conf", "extra-bench.conf"), "w") as f:
+                f.write(extra(self))
         self.socket_path = exports["REELDESK_SOCKET"]
         self.sim_socket = exports["REELDESK_SIM_SOCKET"]
         self.sim_port = int(exports["REELDESK_SIM_PORT"])

@@ -140,10 +140,10 @@ struct TaskHandlers {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
-        let rows = try visible.list(before: before, limit: Self.pageSize + 1)
+        let rows = try visible.keys(before: before, limit: Self.pageSize + 1)
         let shown = Array(rows.prefix(Self.pageSize))
         var page: [String: Any] = [
-            "tasks": shown.map(TaskViews.row),
+            "rows_html": try context.rowFragments.rows(shown, views: context.views, load: visible.tasks),
             "has_tasks": !shown.isEmpty,
             "is_first_page": before == nil,
             "live_limit": String(Self.pageSize),
@@ -171,7 +171,8 @@ struct TaskHandlers {
 
     private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
         let latest = try events.latestEventID()
-        let recent = try store.visible(to: request.viewer).list(limit: Self.recentCount)
+        let visible = store.visible(to: request.viewer)
+        let recent = try visible.keys(limit: Self.recentCount)
         var formContext = form.context
         formContext["uploads_private"] = !context.config.publicURLIsReachable
         formContext["public_url"] = context.config.publicURL
@@ -199,7 +200,7 @@ struct TaskHandlers {
         var page: [String: Any] = [
             "can_submit": request.viewer.role >= .member,
             "form": formContext,
-            "tasks": recent.map(TaskViews.row),
+            "rows_html": try context.rowFragments.rows(recent, views: context.views, load: visible.tasks),
             "has_tasks": !recent.isEmpty,
             "is_first_page": true,
             "live_limit": String(Self.recentCount),

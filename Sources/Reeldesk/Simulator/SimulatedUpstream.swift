@@ -111,12 +111,14 @@ final class SimulatedUpstream: Responder {
 
     /// Counters for tests; `?task=ID` adds how many status calls that task has had.
     private func stats(task: String?) throws -> Response {
-        var d: [String: Any] = ["submissions": try store().counter("submissions"), "submit_calls": try store().counter("submit_calls")]
+        var d: [String: Any] = ["submissions": try store().counter("submissions"), "submit_calls": try store().counter("submit_calls"),
+                                "pace_429": try store().counter("pace_429"), "calls": try store().counter("calls")]
         if let task { d["status_calls"] = try store().counter("status:" + task) }
         return json(d)
     }
 
     private func authorize(_ request: Request) throws {
+        try store().bump("calls")
         if request.method == .post { try store().bump("submit_calls") }
         guard request.headers["Authorization"] == "Bearer \(context.config.simulatorKey)" else {
             throw SimulatorFailure(status: 401, type: "authentication_error", message: "Authentication failed; check your API key")
@@ -126,6 +128,10 @@ final class SimulatedUpstream: Responder {
     /// Configured rates first, then magic words in the prompt.
     private func injectFaults(prompt: String, key: String, submit: Bool) throws {
         let rates = context.faults.current
+        if !context.faults.withinPace(now: Date().timeIntervalSince1970) {
+            try store().bump("pace_429")
+            throw SimulatorFailure(status: 429, type: "rate_limit_error", message: "Too many requests; please retry later")
+        }
         let slow = SimulatorFaults.has("slow", in: prompt) || Double.random(in: 0..<1) < rates.slow
         if slow { usleep(UInt32(rates.slowSeconds * 1_000_000)) }
         if Double.random(in: 0..<1) < rates.rateLimited || (submit && SimulatorFaults.has("429", in: prompt) && context.faults.consume("429", key: key, limit: 3)) {

@@ -20,8 +20,9 @@ import Synchronization
 /// | `[sim:leak500]` | the first 3 submits get a 500 whose message echoes the key |
 /// | `[sim:leakfail]` | the task fails with an error message that echoes the key |
 ///
-/// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call) and
-/// `slow_seconds=3`.
+/// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call),
+/// `slow_seconds=3`, and `rpm=600`: the upstream's own pace limit, requests per minute over a
+/// sliding minute; beyond it every call gets 429 (counted as `pace_429` in the stats).
 final class SimulatorFaults: Sendable {
     struct Rates: Sendable, Equatable {
         var rateLimited = 0.0
@@ -30,6 +31,8 @@ final class SimulatorFaults: Sendable {
         var malformed = 0.0
         var noBalance = 0.0
         var slowSeconds = 3.0
+        /// Requests per minute the simulated upstream accepts (0: no limit).
+        var requestsPerMinute = 0.0
 
         /// Parses `429=0.3,500=0.2`; unknown names or bad numbers are an error.
         static func parse(_ text: String) -> Rates? {
@@ -44,6 +47,7 @@ final class SimulatorFaults: Sendable {
                 case "malformed": r.malformed = v
                 case "402": r.noBalance = v
                 case "slow_seconds": r.slowSeconds = v
+                case "rpm": r.requestsPerMinute = v
                 default: return nil
                 }
             }
@@ -55,7 +59,22 @@ final class SimulatorFaults: Sendable {
     /// Per prompt-word counters (e.g. how many 429s a `[sim:429]` task has had).
     private let counters = Mutex<[String: Int]>([:])
 
+    /// When the calls of the last minute arrived (for `rpm`).
+    private let recent = Mutex<[Double]>([])
+
     init(rates: Rates) { self.rates = Mutex(rates) }
+
+    /// Records a call; false when it is beyond the `rpm` pace of the last 60 s.
+    func withinPace(now: Double) -> Bool {
+        let limit = current.requestsPerMinute
+        guard limit > 0 else { return true }
+        return recent.withLock { calls in
+            calls.removeAll { $0 <= now - 60 }
+            guard Double(calls.count) < limit else { return false }
+            calls.append(now)
+            return true
+        }
+    }
 
     var current: Rates { rates.withLock { $0 } }
     func set(_ r: Rates) { rates.withLock { $0 = r } }

@@ -22,6 +22,21 @@ struct VisibleTasks {
             .bind([before ?? Int64.max] + ruleValues + [limit]).map(TaskRecord.init(row:))
     }
 
+    /// (id, version) of the same page as `list`: enough to use cached row fragments.
+    func keys(before: Int64? = nil, limit: Int) throws -> [(id: Int64, version: Int64)] {
+        guard viewer.isSignedIn else { return [] }
+        return try store.db.prepare("SELECT id, version FROM tasks WHERE id < ? AND \(Self.rule) ORDER BY id DESC LIMIT ?")
+            .bind([before ?? Int64.max] + ruleValues + [limit]).map { (id: $0.int(0), version: $0.int(1)) }
+    }
+
+    /// The visible tasks among `ids` (any order).
+    func tasks(_ ids: [Int64]) throws -> [TaskRecord] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try store.db.prepare("SELECT \(TaskRecord.columns) FROM tasks WHERE id IN (\(marks)) AND \(Self.rule)")
+            .bind(ids.map { $0 as SQLBindable } + ruleValues).map(TaskRecord.init(row:))
+    }
+
     /// Whether a visible task newer than `id` exists (for a "newer" link).
     func hasNewer(than id: Int64) throws -> Bool {
         try store.db.prepare("SELECT 1 FROM tasks WHERE id > ? AND \(Self.rule) LIMIT 1").bind([id] + ruleValues).first { _ in true } ?? false

@@ -18,6 +18,8 @@ public struct AppContext: Sendable {
     let auth: Authenticator
     /// Signs links to uploaded files.
     let uploadLinks: UploadLink
+    /// History rows as rendered, by task id and version.
+    let rowFragments = RowFragmentCache()
 
     /// The per-request context for `raw` (built once per request by `App`; without a database,
     /// for an error page, nobody is signed in).
