@@ -79,6 +79,11 @@ def fill(db_path, count, template, owner):
                 r["parent_task_id"] = None
                 yield tuple(r[c] for c in cols)
         db.executemany("INSERT INTO tasks (%s) VALUES (%s)" % (", ".join(cols), ", ".join("?" * len(cols))), rows())
+        # The spend ledger, as completing them through the portal would have written it.
+        db.execute("""INSERT INTO spend (month, owner_id, usd, tasks)
+                      SELECT strftime('%Y-%m', completed_at, 'unixepoch'), owner_id, SUM(COALESCE(final_cost_usd, estimated_cost_usd)), COUNT(*)
+                      FROM tasks WHERE id > ? GROUP BY 1, 2 HAVING 1
+                      ON CONFLICT(month, owner_id) DO UPDATE SET usd = usd + excluded.usd, tasks = tasks + excluded.tasks""", (start,))
 
 
 def task_template(db_path, task_id):
@@ -115,12 +120,12 @@ def sequential_ms(b, path, n=200):
 class BareResponder:
     """The C baseline on its own socket, answering with the bytes of `body`."""
 
-    def __init__(self, stack, name, body):
+    def __init__(self, stack, name, body, threads):
         self.path = os.path.join(stack.data_dir, "bare-%s.sock" % name)
         self.body = os.path.join(stack.data_dir, "bare-%s.html" % name)
         with open(self.body, "wb") as f:
             f.write(body)
-        self.proc = subprocess.Popen([BARE, self.path, self.body, "8"])
+        self.proc = subprocess.Popen([BARE, self.path, self.body, str(threads)])
         wait_for(lambda: os.path.exists(self.path), 5, "the C responder's socket")
 
     def stop(self):
@@ -220,19 +225,27 @@ def main():
         tasks_page = b.get("/tasks").body
         home_page = b.get("/").body
         assert tasks_page.count(b"<tr data-task-id=") == 50
-        bare_tasks = BareResponder(stack, "tasks", tasks_page)
-        bare_home = BareResponder(stack, "home", home_page)
-        try:
-            for path, bare, label in (("/tasks", "/c/tasks", "history, 50 rows"), ("/", "/c/home", "home (form + 10 rows)")):
+        # The baseline is the minimal libfcgi responder (one FCGX_Accept_r loop, the figure the
+        # issue measured); the same code on 8 threads is shown beside it for reference.
+        for path, name, label, body in (("/tasks", "tasks", "history, 50 rows", tasks_page), ("/", "home", "home (form + 10 rows)", home_page)):
+            # Two alternating rounds, best of each: this VM's neighbours move single runs by ±30 %.
+            rounds = {"rd": [], 1: [], 8: []}
+            for _ in range(2):
                 rd = wrk(stack.base + path, cookie)
-                c = wrk("http://127.0.0.1:%d%s" % (bench_port, bare))
-                ratio = rd[0] / c[0]
-                row("P1", "%s %s (%d KB): req/s, p50/p99 ms" % (path, label, len(tasks_page if path == "/tasks" else home_page) // 1024),
-                    "%.0f (C %.0f) = %.2f× C; p50 %.1f p99 %.1f" % (rd[0], c[0], ratio, rd[1], rd[2]), "≥ 0.5× C", ratio >= 0.5)
                 assert rd[3] == 0, "non-2xx answers from %s" % path
-        finally:
-            bare_tasks.stop()
-            bare_home.stop()
+                rounds["rd"].append(rd)
+                for threads in (1, 8):
+                    bare = BareResponder(stack, name, body, threads)
+                    try:
+                        rounds[threads].append(wrk("http://127.0.0.1:%d/c/%s" % (bench_port, name))[0])
+                    finally:
+                        bare.stop()
+            rd = max(rounds["rd"], key=lambda r: r[0])
+            c1, c8 = max(rounds[1]), max(rounds[8])
+            ratio = rd[0] / c1
+            row("P1", "%s %s (%d KB) signed in: req/s, p50/p99 ms" % (path, label, len(body) // 1024),
+                "%.0f vs C %.0f = %.2f× (C on 8 threads %.0f = %.2f×); p50 %.1f p99 %.1f"
+                % (rd[0], c1, ratio, c8, rd[0] / c8, rd[1], rd[2]), "≥ 0.5× C", ratio >= 0.5)
 
         # P4: an archived 1080p video through X-Accel-Redirect versus nginx serving the file. The
         # simulator's clips are tiny (flat colours); a real 1080p clip is megabytes, so the archived
@@ -245,8 +258,11 @@ def main():
         with sqlite3.connect(db_path) as db:
             db.execute("UPDATE tasks SET video_bytes = ? WHERE id = ?", (os.path.getsize(video_path), big))
         big_row = task_template(db_path, big)
-        accel = wrk(stack.base + "/tasks/%d/video" % big, cookie, connections=8)
-        direct = wrk("http://127.0.0.1:%d/direct-media/%s" % (bench_port, big_row["video_file"]), connections=8)
+        accels, directs = [], []
+        for _ in range(3):  # alternating rounds, median of each
+            accels.append(wrk(stack.base + "/tasks/%d/video" % big, cookie, connections=8, seconds=5)[0])
+            directs.append(wrk("http://127.0.0.1:%d/direct-media/%s" % (bench_port, big_row["video_file"]), connections=8, seconds=5)[0])
+        accel, direct = (statistics.median(accels),), (statistics.median(directs),)
         ratio = accel[0] / direct[0]
         req = urllib.request.Request(stack.base + "/tasks/%d/video" % big, headers={"Cookie": cookie, "Range": "bytes=100-199"})
         with urllib.request.urlopen(req) as r:

@@ -39,6 +39,11 @@ final class StreamConnection: @unchecked Sendable {
         self.fastCGIRequestID = UInt16(truncatingIfNeeded: request.pointee.requestId)
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        // libfcgi's stream buffers (about 17 KB a request) are never used after the hand-over:
+        // freed now, not when the stream ends (5,000 open streams kept 80 MB of them).
+        FCGX_FreeStream(&request.pointee.in)
+        FCGX_FreeStream(&request.pointee.out)
+        FCGX_FreeStream(&request.pointee.err)
     }
 
     /// Bytes queued and not yet taken by the socket.
@@ -72,7 +77,8 @@ final class StreamConnection: @unchecked Sendable {
             if n < 0 && errno == EINTR { continue }
             return .dead
         }
-        pending.removeAll(keepingCapacity: pending.count <= 65_536)
+        // A small buffer is kept for the next event; a replay's large one is given back.
+        pending.removeAll(keepingCapacity: pending.count <= 4096)
         sent = 0
         lastProgress = now
         return .drained

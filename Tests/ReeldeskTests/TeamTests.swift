@@ -164,6 +164,10 @@ import WebCore
         _ = try store.create({ var n = NewTask(parameters: Fixtures.parameters); n.ownerID = 1; return n }())
         #expect(throws: SpendRefusal.inFlight(cap: 2)) { try spending.admit(ann, cost: 0, settings: settings, now: now) }
         #expect(Spending.monthStart(Double(1_795_808_584)) == 1_793_491_200, "2026-11-01T00:00Z")
+        #expect(Spending.monthKey(1_793_491_199) == "2026-10" && Spending.monthKey(1_793_491_200) == "2026-11")
+        // Deleting a completed video does not refund what it cost.
+        _ = try store.delete(d.id)
+        #expect(abs(try spending.spent(owner: 1, now: now) - spent) < 1e-9)
     }
 }
 

@@ -137,6 +137,22 @@ public enum Schema {
         CREATE INDEX tasks_visibility ON tasks(visibility, id);
         CREATE INDEX tasks_completed_at ON tasks(completed_at) WHERE status = 'completed';
         """,
+        // 5: spend as a ledger, one row per month and owner, added to when a task completes: a
+        // budget check or the form's "spent this month" reads one row instead of summing every
+        // completed task (slow at 1,000,000), and deleting a video does not refund what it cost.
+        """
+        CREATE TABLE spend (
+            month    TEXT NOT NULL,                -- 'YYYY-MM' of completion, UTC
+            owner_id INTEGER NOT NULL DEFAULT 0,   -- 0: tasks from before accounts
+            usd      REAL NOT NULL,
+            tasks    INTEGER NOT NULL,
+            PRIMARY KEY (month, owner_id)
+        );
+        INSERT INTO spend (month, owner_id, usd, tasks)
+            SELECT strftime('%Y-%m', completed_at, 'unixepoch'), COALESCE(owner_id, 0),
+                   SUM(COALESCE(final_cost_usd, estimated_cost_usd)), COUNT(*)
+            FROM tasks WHERE status = 'completed' AND completed_at IS NOT NULL GROUP BY 1, 2;
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -39,6 +39,9 @@ extension TaskStore {
             t.updatedAt = visible ? now : before.updatedAt
             try write(t)
             if visible { try appendEvent(kind: TaskEvent.updated, task: t, now: now) }
+            if t.status == .completed, before.status != .completed, let at = t.completedAt {
+                try Spending(db: db).record(t.finalCostUSD ?? t.estimatedCostUSD, owner: t.ownerID, completedAt: at)
+            }
             return t
         }
     }

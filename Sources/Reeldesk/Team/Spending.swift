@@ -17,8 +17,10 @@ enum SpendRefusal: Error, Equatable {
     }
 }
 
-/// Spend this month (UTC calendar month): completed tasks at their final cost. Budgets also
-/// count what is still running at its estimate, so a burst of submissions cannot overrun them.
+/// Spend this month (UTC calendar month): completed tasks at their final cost, kept in the
+/// `spend` ledger (one row per month and owner, added to in the transaction that completes a
+/// task). Budgets also count what is still running at its estimate, so a burst of submissions
+/// cannot overrun them.
 struct Spending {
     let db: Database
 
@@ -29,13 +31,29 @@ struct Spending {
         return cal.date(from: parts)!.timeIntervalSince1970
     }
 
+    /// `2026-11`: the ledger's month of a moment (UTC), as SQLite's strftime('%Y-%m') writes it.
+    static func monthKey(_ t: Double) -> String {
+        var seconds = time_t(t.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let month = Int(parts.tm_mon) + 1
+        return "\(Int(parts.tm_year) + 1900)-\(month < 10 ? "0" : "")\(month)"
+    }
+
+    /// Adds a completed task's cost to its month; call in the transaction that completes it.
+    func record(_ usd: Double, owner: Int64?, completedAt: Double) throws {
+        try db.prepare("""
+            INSERT INTO spend (month, owner_id, usd, tasks) VALUES (?, ?, ?, 1)
+            ON CONFLICT(month, owner_id) DO UPDATE SET usd = usd + excluded.usd, tasks = tasks + 1
+            """).bind(Self.monthKey(completedAt), owner ?? 0, usd).run()
+    }
+
     /// Completed this month, for one owner or (nil) everyone.
     func spent(owner: Int64?, now: Double = Date().timeIntervalSince1970) throws -> Double {
-        let sql = "SELECT COALESCE(SUM(COALESCE(final_cost_usd, estimated_cost_usd)), 0) FROM tasks WHERE status = 'completed' AND completed_at >= ?"
         if let owner {
-            return try db.prepare(sql + " AND owner_id = ?").bind(Self.monthStart(now), owner).first { $0.double(0) } ?? 0
+            return try db.prepare("SELECT usd FROM spend WHERE month = ? AND owner_id = ?").bind(Self.monthKey(now), owner).first { $0.double(0) } ?? 0
         }
-        return try db.prepare(sql).bind(Self.monthStart(now)).first { $0.double(0) } ?? 0
+        return try db.prepare("SELECT COALESCE(SUM(usd), 0) FROM spend WHERE month = ?").bind(Self.monthKey(now)).first { $0.double(0) } ?? 0
     }
 
     /// Estimates of tasks still queued or running.
@@ -65,9 +83,8 @@ struct Spending {
     /// Spend this month per account, largest first (the admin chart).
     func perUser(now: Double = Date().timeIntervalSince1970) throws -> [(name: String, spent: Double, budget: Double?)] {
         try db.prepare("""
-            SELECT u.name, COALESCE(SUM(CASE WHEN t.status = 'completed' AND t.completed_at >= ? THEN COALESCE(t.final_cost_usd, t.estimated_cost_usd) END), 0) AS s,
-                   u.monthly_budget_usd
-            FROM users u LEFT JOIN tasks t ON t.owner_id = u.id GROUP BY u.id ORDER BY s DESC, u.name
-            """).bind(Self.monthStart(now)).map { ($0.text(0), $0.double(1), $0.optionalDouble(2)) }
+            SELECT u.name, COALESCE(s.usd, 0) AS spent, u.monthly_budget_usd
+            FROM users u LEFT JOIN spend s ON s.owner_id = u.id AND s.month = ? ORDER BY spent DESC, u.name
+            """).bind(Self.monthKey(now)).map { ($0.text(0), $0.double(1), $0.optionalDouble(2)) }
     }
 }
