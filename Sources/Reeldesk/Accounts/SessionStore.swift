@@ -21,6 +21,11 @@ struct SessionStore {
 
     static let endedEvent = "session.ended"
 
+    /// Built once: this runs on every request.
+    private static let resolveSQL = "SELECT s.id, s.last_seen_at, s.expires_at, " +
+        Account.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ") +
+        " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
+
     /// A new session for `userID`; returns the cookie value (shown once, stored hashed).
     func create(userID: Int64, now: Double = Date().timeIntervalSince1970) throws -> (token: String, id: Int64) {
         let token = RandomHex.make(bytes: 32)
@@ -34,10 +39,8 @@ struct SessionStore {
     /// The live session for a cookie value, or nil (unknown, expired, idle too long, disabled).
     func resolve(_ token: String, now: Double = Date().timeIntervalSince1970) throws -> SignedIn? {
         guard RandomHex.isHex(token, length: 64) else { return nil }
-        let cols = Account.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-        guard let (sessionID, lastSeen, expires, account) = try db.prepare("""
-            SELECT s.id, s.last_seen_at, s.expires_at, \(cols) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
-            """).bind(Self.hash(token)).first({ r in (r.int(0), r.double(1), r.double(2), Account(row: r, offset: 3)) }) else { return nil }
+        guard let (sessionID, lastSeen, expires, account) = try db.prepare(Self.resolveSQL).bind(Self.hash(token))
+            .first({ r in (r.int(0), r.double(1), r.double(2), Account(row: r, offset: 3)) }) else { return nil }
         guard expires > now, now - lastSeen < idle, !account.disabled else { return nil }
         if now - lastSeen > Self.touchInterval {
             // Best effort, without waiting: a locked database must not slow or fail a page view.
