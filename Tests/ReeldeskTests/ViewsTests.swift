@@ -45,6 +45,16 @@ import WebCore
         page.merging(["page_title": "T", "csrf_token": "tok123", "simulated": true, "request_id": "rid9", "last_event_id": "5", "can_submit": true]) { a, _ in a }
     }
 
+    /// The default form's fields, rendered once and spliced, give exactly the page rendered whole.
+    @Test func theCachedDefaultFieldsRenderTheSamePage() throws {
+        let form = NewTaskFormView.defaults.context
+        let whole = try views.render("pages/home", layout(["form": form, "rows_html": "", "has_tasks": false]))
+        var spliced = form
+        spliced["fields_html"] = try views.render("partials/task_form_fields", form)
+        #expect(try views.render("pages/home", layout(["form": spliced, "rows_html": "", "has_tasks": false])) == whole)
+        #expect(whole.contains("name=\"prompt\"") && whole.contains("name=\"first_frame\""))
+    }
+
     @Test func homeRendersTheFormWithDefaults() throws {
         let html = try views.render("pages/home", layout(["form": NewTaskFormView.defaults.context, "rows_html": try rows([task()]), "has_tasks": true]))
         #expect(html.contains("name=\"csrf_token\" value=\"tok123\""))
@@ -121,10 +131,11 @@ import WebCore
         for case let path as String in FileManager.default.enumerator(atPath: root)! where path.hasSuffix(".mustache") {
             let text = try String(contentsOfFile: root + "/" + path, encoding: .utf8)
             #expect(text.hasPrefix("{{% CONTENT_TYPE: HTML }}"), "\(path)")
-            // The one exception: history rows, rendered (and escaped) by partials/task_row itself.
-            let unescaped = text.replacingOccurrences(of: "{{{rows_html}}}", with: "")
+            // The exceptions: fragments rendered (and escaped) by our own partials, spliced in.
+            let unescaped = text.replacingOccurrences(of: "{{{rows_html}}}", with: "").replacingOccurrences(of: "{{{fields_html}}}", with: "")
             #expect(!unescaped.contains("{{{"), "\(path) uses unescaped output")
             if text.contains("{{{rows_html}}}") { #expect(path == "partials/task_table.mustache") }
+            if text.contains("{{{fields_html}}}") { #expect(path == "partials/task_form.mustache") }
         }
     }
 

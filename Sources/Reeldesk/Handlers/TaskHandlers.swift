@@ -16,13 +16,16 @@ struct TaskHandlers {
     func home(_ request: RequestContext) throws -> Response {
         let q = request.queryItems
         var form = NewTaskFormView.defaults
+        var isDefault = true
         let visible = store.visible(to: request.viewer)
         if let id = q["remix"].flatMap({ Int64($0) }), let t = try visible.find(id) {
             form = NewTaskFormView(remixing: t)
+            isDefault = false
         } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try visible.find(id), let seed = t.parameters.seed {
             form.values["seed"] = String(seed)
+            isDefault = false
         }
-        return try renderHome(request, form: form, status: .ok)
+        return try renderHome(request, form: form, status: .ok, defaultFields: isDefault)
     }
 
     /// POST /tasks: validate; 422 with the form as sent (uploads kept), or store and 303 to the
@@ -169,7 +172,9 @@ struct TaskHandlers {
         return try pages.render("pages/task", title: "Task \(id)", ["task": detail], request: request, lastEventID: latest)
     }
 
-    private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus) throws -> Response {
+    /// `defaultFields`: the form is the untouched default, whose fields are the same for every
+    /// person (per-request tokens, visibility and spend sit outside them): rendered once, reused.
+    private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus, defaultFields: Bool = false) throws -> Response {
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
         let recent = try visible.keys(limit: Self.recentCount)
@@ -187,6 +192,10 @@ struct TaskHandlers {
         formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in
             ["value": v.rawValue, "label": v == .team ? "Team (everyone signed in)" : "Private (only me and admins)",
              "selected": v.rawValue == (form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue)]
+        }
+        if defaultFields, request.viewer.role >= .member {
+            let fieldsContext = formContext
+            formContext["fields_html"] = try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fieldsContext) }
         }
         if let account = request.viewer.account {
             let spending = Spending(db: store.db)

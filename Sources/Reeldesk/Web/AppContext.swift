@@ -20,6 +20,8 @@ public struct AppContext: Sendable {
     let uploadLinks: UploadLink
     /// History rows as rendered, by task id and version.
     let rowFragments = RowFragmentCache()
+    /// The default new-task form's fields, rendered on first use.
+    let defaultFormFields = FragmentOnce()
 
     /// The per-request context for `raw` (built once per request by `App`; without a database,
     /// for an error page, nobody is signed in).
