@@ -27,7 +27,7 @@ public enum Resolution: String, CaseIterable, Sendable, Codable {
     case p480 = "480p", p720 = "720p", p1080 = "1080p"
 
     /// `{"720p 16:9":921600,…}`: pixels per frame for every shape, for the form's live estimate.
-    static var pixelTableJSON: String {
+    static let pixelTableJSON: String = {
         var parts: [String] = []
         for r in allCases {
             for a in AspectRatio.allCases {
@@ -36,7 +36,7 @@ public enum Resolution: String, CaseIterable, Sendable, Codable {
             }
         }
         return "{" + parts.joined(separator: ",") + "}"
-    }
+    }()
 
     /// Exact pixel size per CONTRACT.md §4.
     public func pixels(for ratio: AspectRatio) -> (width: Int, height: Int) {
