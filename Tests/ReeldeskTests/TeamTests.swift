@@ -202,3 +202,27 @@ import WebCore
         #expect(try AuditLog(db: db).entries(AuditLog.Filter(action: "task.submit", taskID: 5, since: 50, until: 150), limit: 10).count == 1)
     }
 }
+
+@Suite struct SessionCookieTests {
+    @Test func overHTTPSTheCookieIsHostPrefixedAndSecure() {
+        let https = SessionCookie(secure: true, lifetime: 3600)
+        #expect(https.name == "__Host-rd_session")
+        let set = https.set(String(repeating: "a", count: 64))
+        for part in ["__Host-rd_session=", "Path=/", "HttpOnly", "SameSite=Lax", "Secure", "Max-Age=3600"] {
+            #expect(set.contains(part), "\(part) in \(set)")
+        }
+        #expect(!set.contains("Domain"), "__Host- cookies carry no Domain")
+        let plain = SessionCookie(secure: false, lifetime: 3600)
+        #expect(plain.name == "rd_session" && !plain.set("x").contains("Secure"), "browsers refuse the prefix without Secure")
+        #expect(https.clear().contains("Max-Age=0"))
+    }
+
+    @Test func theConfigTurnsSecureOnForAnHTTPSPublicURL() throws {
+        var env = ["REELDESK_PUBLIC_URL": "https://portal.example.com"]
+        #expect(try Config.fromEnvironment(env).isHTTPS)
+        env["REELDESK_PUBLIC_URL"] = "http://127.0.0.1:8080"
+        #expect(try !Config.fromEnvironment(env).isHTTPS)
+        env["REELDESK_TRUSTED_USER_HEADER"] = "X-Remote-User: admin"
+        #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(env) }
+    }
+}
