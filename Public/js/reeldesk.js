@@ -67,7 +67,7 @@
     if (id) seen = id;
     var t;
     try { t = JSON.parse(data); } catch (e) { return; }
-    if (kind === "task.deleted") { removeTask(t.id); return; }
+    if (kind === "task.deleted") { removeTask(t.id, t.hidden); return; }
     document.querySelectorAll('[data-task-id="' + t.id + '"]').forEach(function (el) { applyStatus(el, t); });
     if (kind === "task.created") { addRow(t); addToFamily(t); countNewer(); }
   }
@@ -214,12 +214,13 @@
     notice.hidden = false;
   }
 
-  function removeTask(id) {
+  /** A deleted task, or (`hidden`) one its owner made private: gone from lists, marked on its page. */
+  function removeTask(id, hidden) {
     document.querySelectorAll('tr[data-task-id="' + id + '"], li[data-task-id="' + id + '"]').forEach(function (el) { el.remove(); });
     var article = document.querySelector('article.task[data-task-id="' + id + '"]');
     if (article) {
       var status = field(article, "status");
-      if (status) { status.textContent = "Deleted"; status.className = "status status-cancelled"; }
+      if (status) { status.textContent = hidden ? "No longer shared" : "Deleted"; status.className = "status status-cancelled"; }
     }
   }
 

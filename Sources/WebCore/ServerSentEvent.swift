@@ -51,10 +51,12 @@ public struct ServerSentEvent: Sendable, Equatable {
     }
 }
 
-/// Who an event is for: everyone signed in, one account (and admins), or no browser at all
-/// (an internal notice such as a session that ended).
+/// Who an event is for: everyone signed in, one account (and admins), everyone but one account
+/// and the admins (a task its owner just made private, gone for the others), or no browser at
+/// all (an internal notice such as a session that ended).
 public enum EventAudience: Sendable, Equatable {
     case everyone
     case owner(Int64)
+    case othersThan(Int64)
     case nobody
 }

@@ -156,8 +156,13 @@ def a_private_task_is_invisible_to_another_member_everywhere_and_a_team_task_is_
     # Ann shares it: now Bob sees it; private again: gone again.
     assert post(ann, "/tasks/%d/visibility" % private, {"visibility": "team"}, token_from="/tasks/%d" % private).status == 303
     assert bob.get("/tasks/%d" % private).status == 200
+    watch = EventStream(stack.port, cookie=bob.session_cookie())
     assert post(ann, "/tasks/%d/visibility" % private, {"visibility": "private"}, token_from="/tasks/%d" % private).status == 303
     assert bob.get("/tasks/%d" % private).status == 404
+    # Bob's open pages drop it at once: it is gone for him (and only for him and the viewer).
+    told = [e for e in watch.events(20, 5) if e.get("event") == "task.deleted"]
+    watch.close()
+    assert any('"id":%d,"hidden":true' % private in e["data"] for e in told), told
     # Bob may regenerate Ann's team task (his own new task), not cancel or delete it.
     r = post(bob, "/tasks/%d/regenerate" % shared, {"submission_token": os.urandom(16).hex()}, token_from="/tasks/%d" % shared)
     assert r.status == 303, r.status

@@ -107,7 +107,9 @@ struct TaskActions {
         let t = try managedTask(id, request)
         if t.visibility != visibility {
             try store.db.writeTransaction {
-                try store.update(id) { $0.visibility = visibility }
+                let updated = try store.update(id) { $0.visibility = visibility }
+                // Open pages of people who may no longer see it drop it (see EventLog).
+                if visibility == .private, let updated { try store.appendEvent(kind: TaskEvent.hidden, task: updated, now: Date().timeIntervalSince1970) }
                 try AuditLog(db: store.db).record(.taskVisibility, by: request.actor, taskID: id,
                                                   detail: ["from": t.visibility.rawValue, "to": visibility.rawValue])
             }

@@ -19,6 +19,15 @@ public struct EventLog: EventFeed {
         var tasks: [Int64: TaskRecord?] = [:]
         return try rows.map { row in
             let facts = TaskEvent.Facts.parse(row.facts)
+            if row.kind == TaskEvent.hidden, let taskID = row.task {
+                // Gone for everyone but its owner and the admins, if it is still private now.
+                if tasks[taskID] == nil { tasks[taskID] = .some(try store.find(taskID)) }
+                guard let task = tasks[taskID] ?? nil, task.visibility == .private else {
+                    return ServerSentEvent(id: row.id, name: row.kind, data: "{}", taskID: taskID, audience: .nobody)
+                }
+                return ServerSentEvent(id: row.id, name: TaskEvent.deleted, data: "{\"id\":\(taskID),\"hidden\":true}", taskID: taskID,
+                                       audience: .othersThan(task.ownerID ?? -1))
+            }
             guard let taskID = row.task, row.kind == TaskEvent.created || row.kind == TaskEvent.updated else {
                 // Session notices reach no browser; a deletion reaches whoever could see the task.
                 let audience: EventAudience = row.kind == TaskEvent.deleted ? facts.audience : .nobody
@@ -45,6 +54,8 @@ enum TaskEvent {
     static let created = "task.created"
     static let updated = "task.updated"
     static let deleted = "task.deleted"
+    /// Stored when an owner makes a task private; delivered to the others as `task.deleted`.
+    static let hidden = "task.hidden"
 
     /// `{"id":12,"version":3,"owner":4,"visibility":"team"}`: what changed and who may know,
     /// not how it looks.

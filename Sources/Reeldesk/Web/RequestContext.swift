@@ -59,6 +59,7 @@ struct Viewer: Sendable, Equatable {
         case .nobody: false
         case .everyone: isSignedIn
         case .owner(let owner): role == .admin || (isSignedIn && owner == id)
+        case .othersThan(let owner): isSignedIn && role != .admin && owner != id
         }
     }
 }
