@@ -34,6 +34,8 @@ public final class Application: Sendable {
         let path = config.databasePath
         let hub = try EventHub(config: fcgi, wakePath: config.hubWakePath, logger: logger) { EventLog(db: try Database(path: path)) }
         let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
+        // Made now, so the first sign-in with an unknown name costs what every other one does.
+        _ = PasswordHasher.decoy
         let context = AppContext(config: config, views: views, hub: hub, logger: logger, secret: secret)
         self.context = context
         self.pollerSupervisor = PollerSupervisor(logger: logger)

@@ -37,7 +37,7 @@ import WebCore
         t.version += 1
         let second = try cache.rows([(t.id, t.version)], views: views, load: load)
         #expect(second.contains("Completed") && !second.contains("Processing") && loads == 2, "a new version renders anew")
-        for id in 100..<110 { cache.store(id: Int64(id), version: 1, html: "x") }
+        for id in 100..<110 { cache.store([(Int64(id), 1, "x")]) }
         #expect(cache.count <= 3, "the cache stays within its bound")
     }
 

@@ -47,3 +47,16 @@ public struct Account: Sendable, Equatable {
 
     private static func isAlnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) }
 }
+
+extension Account {
+    /// Reads the account columns starting at column `offset` (for joins).
+    init(row: Row, offset: Int32) {
+        id = row.int(offset)
+        name = row.text(offset + 1)
+        displayName = row.text(offset + 2)
+        role = Role(rawValue: row.text(offset + 3)) ?? .viewer
+        disabled = row.bool(offset + 4)
+        passwordHash = row.optionalText(offset + 5)
+        monthlyBudgetUSD = row.optionalDouble(offset + 6)
+    }
+}

@@ -73,16 +73,3 @@ struct SessionStore {
 
     static func hash(_ token: String) -> String { SHA256.hex(SHA256.hash(Array(token.utf8))) }
 }
-
-extension Account {
-    /// Reads the account columns starting at column `offset` (for joins).
-    init(row: Row, offset: Int32) {
-        id = row.int(offset)
-        name = row.text(offset + 1)
-        displayName = row.text(offset + 2)
-        role = Role(rawValue: row.text(offset + 3)) ?? .viewer
-        disabled = row.bool(offset + 4)
-        passwordHash = row.optionalText(offset + 5)
-        monthlyBudgetUSD = row.optionalDouble(offset + 6)
-    }
-}

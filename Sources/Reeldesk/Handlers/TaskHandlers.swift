@@ -185,8 +185,9 @@ struct TaskHandlers {
         // A kept upload is shown through a short-lived signed link (uploads are not public).
         let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
         for (field, k) in form.kept {
-            formContext["\(field)_kept"] = ["name": k.name, "filename": k.filename,
-                                             "url": context.uploadLinks.path(for: k.name, expires: expires)] as [String: Any]
+            guard var kept = formContext["\(field)_kept"] as? [String: Any] else { continue }
+            kept["url"] = context.uploadLinks.path(for: k.name, expires: expires)
+            formContext["\(field)_kept"] = kept
         }
         let settings = try TeamSettings.load(store.db, config: context.config)
         formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in

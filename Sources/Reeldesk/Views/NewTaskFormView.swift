@@ -67,7 +67,8 @@ struct NewTaskFormView {
         d["error_count"] = String(errors.count)
         d["error_list"] = errors.map { ["field": $0.field, "message": $0.message, "label": Self.labels[$0.field] ?? $0.field] }
         for (field, k) in kept {
-            d["\(field)_kept"] = ["name": k.name, "filename": k.filename, "url": "/uploads/" + k.name] as [String: Any]
+            // The preview link is signed by the handler (uploads are not served by name).
+            d["\(field)_kept"] = ["name": k.name, "filename": k.filename] as [String: Any]
         }
         return d
     }

@@ -16,15 +16,11 @@ final class RowFragmentCache: Sendable {
 
     init(capacity: Int = 20_000) { self.capacity = capacity }
 
-    /// The fragment of (id, version), if cached.
-    func fragment(id: Int64, version: Int64) -> String? {
-        entries.withLock { e in e[id].flatMap { $0.version == version ? $0.html : nil } }
-    }
-
-    func store(id: Int64, version: Int64, html: String) {
+    /// Keeps fragments; past `capacity` the cache starts over.
+    func store(_ made: [(id: Int64, version: Int64, html: String)]) {
         entries.withLock { e in
-            if e.count >= capacity, e[id] == nil { e.removeAll(keepingCapacity: true) }
-            e[id] = Entry(version: version, html: html)
+            if e.count + made.count > capacity { e.removeAll(keepingCapacity: true) }
+            for m in made { e[m.id] = Entry(version: m.version, html: m.html) }
         }
     }
 
@@ -40,18 +36,15 @@ final class RowFragmentCache: Sendable {
         var missing: [Int64: Int] = [:]
         for (i, k) in keys.enumerated() where html[i] == nil { missing[k.id] = i }
         if !missing.isEmpty {
-            var made: [(Int64, Entry)] = []
+            var made: [(id: Int64, version: Int64, html: String)] = []
             for t in try load(Array(missing.keys)) {
                 guard let i = missing[t.id] else { continue }
                 let f = try views.render("partials/task_row", TaskViews.row(t))
                 html[i] = f
                 // Kept under the version it was rendered from (a newer one just renders anew).
-                made.append((t.id, Entry(version: t.version, html: f)))
+                made.append((t.id, t.version, f))
             }
-            entries.withLock { e in
-                if e.count + made.count > capacity { e.removeAll(keepingCapacity: true) }
-                for (id, entry) in made { e[id] = entry }
-            }
+            store(made)
         }
         var out = ""
         out.reserveCapacity(html.reduce(0) { $0 + ($1?.utf8.count ?? 0) })
@@ -60,15 +53,3 @@ final class RowFragmentCache: Sendable {
     }
 }
 
-/// A fragment rendered once per process from inputs fixed at boot (templates, configuration):
-/// the default new-task form's fields.
-final class FragmentOnce: Sendable {
-    private let cached = Mutex<String?>(nil)
-
-    func value(_ render: () throws -> String) throws -> String {
-        if let v = cached.withLock({ $0 }) { return v }
-        let v = try render()
-        cached.withLock { $0 = v }
-        return v
-    }
-}

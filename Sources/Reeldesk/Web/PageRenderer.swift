@@ -27,7 +27,6 @@ struct PageRenderer {
             d["viewer"] = [
                 "display_name": account.displayName, "role": account.role.rawValue, "is_admin": account.role == .admin,
                 "can_submit": account.role >= .member, "can_sign_out": request.viewer.sessionID != nil,
-                "csrf_token": d["csrf_token"] ?? "",
             ] as [String: Any]
         }
         if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
