@@ -2,12 +2,24 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: run test bench build build-release deps deps-test deps-bench unit stack clean
+.PHONY: run test bench drills fuzz fuzz-quick build build-release deps deps-test deps-bench unit stack clean
 
 run: deps build-release
 	scripts/run.sh .build/release/reeldesk
 
-test: deps-test build unit stack
+test: deps-test build unit fuzz-quick stack
+
+# Crash and fault drills alone (they also run inside `make test`, as part of the stack test).
+drills: deps-test build
+	python3 scripts/stack_test.py .build/debug/reeldesk --drills
+
+# libFuzzer + AddressSanitizer on every parser that takes outside bytes: 60 s per target
+# (`make test` gives each 10 s). A crash names the input to add to the corpus as a regression.
+fuzz:
+	python3 scripts/fuzz.py --seconds 60
+
+fuzz-quick:
+	python3 scripts/fuzz.py --seconds 10
 
 # Not part of `make test`: several minutes of load (see README, Performance).
 bench: deps-bench build-release
@@ -25,8 +37,9 @@ deps-test:
 build:
 	$(SWIFT) build
 
+# Only the program: the fuzz entry points read internals through @testable, a debug-only import.
 build-release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product reeldesk
 
 unit:
 	$(SWIFT) test

@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// `make fuzz` sets REELDESK_FUZZ=1 and builds with `-sanitize=fuzzer,address`; the fuzzer binary
+// needs libFuzzer's runtime, so ordinary builds leave it out.
+let fuzzing = Context.environment["REELDESK_FUZZ"] == "1"
+
 let package = Package(
     name: "Reeldesk",
     platforms: [.macOS(.v15)],
@@ -37,10 +41,17 @@ let package = Package(
             dependencies: ["Reeldesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Entry points of every parser that takes outside bytes, shared by the fuzzer and the tests.
+        .target(name: "FuzzTargets", dependencies: ["WebCore", "FastCGI", "Reeldesk"]),
+
         .testTarget(name: "WebCoreTests", dependencies: ["WebCore"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl"]),
         .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "WebCore", "SQLite", "FastCGI", "Curl"]),
-    ],
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
+    ] + (fuzzing ? [
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "reeldesk-fuzz", dependencies: ["FuzzTargets", "CLibFuzzer"], swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+    ] : []),
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-run}
 packages=(libfcgi-dev libfcgi-bin libcurl4-openssl-dev libsqlite3-dev libargon2-dev pkg-config nginx ffmpeg fonts-noto-cjk)
 if [ "$mode" = test ]; then
-    packages+=(python3 curl chromium chromium-driver)
+    packages+=(python3 curl wrk chromium chromium-driver)
 fi
 if [ "$mode" = bench ]; then
     packages+=(python3 wrk gcc libc6-dev)

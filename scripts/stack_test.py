@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Stack test: the real nginx, `reeldesk serve` and `reeldesk simulator` on free ports in a
 temporary data dir, exercising every route through nginx. Usage:
-    scripts/stack_test.py path/to/reeldesk [test_name ...]"""
+    scripts/stack_test.py path/to/reeldesk [--drills] [test_name ...]
+`--drills` runs only the crash and fault drills (`make drills`)."""
 import os
 import shutil
 import sys
@@ -9,25 +10,27 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Team tests first: their replays from Last-Event-ID 0 stay under the replay cap.
-from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, browser_tests, portal_browser_tests, security_tests  # noqa: E402,F401  (they register tests)
+from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, drill_tests, browser_tests, portal_browser_tests, security_tests  # noqa: E402,F401  (they register tests)
 from stacktest.registry import TESTS  # noqa: E402
 
-ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "browser_tests", "portal_browser_tests", "security_tests"]
+ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "drill_tests", "browser_tests", "portal_browser_tests", "security_tests"]
 TESTS.sort(key=lambda fn: ORDER.index(fn.__module__.rsplit(".", 1)[-1]))
 from stacktest.stack import Stack, private_checkout  # noqa: E402
 from stacktest.secrets import SECRET_KEY, assert_secret_absent  # noqa: E402
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/reeldesk"
-    only = sys.argv[2:]
+    args = [a for a in sys.argv[1:] if a != "--drills"]
+    binary = args[0] if args else ".build/debug/reeldesk"
+    only = args[1:]
+    drills_only = "--drills" in sys.argv
     # The whole run works from a mode-0700 copy of the checkout, its data dir in another one.
     checkout, binary = private_checkout(binary)
     stack = Stack(binary, {"REELDESK_SIM_KEY": SECRET_KEY}, checkout=checkout).start()
     passed = failed = 0
     try:
         for fn in TESTS:
-            if only and fn.__name__ not in only:
+            if (only and fn.__name__ not in only) or (drills_only and not fn.__module__.endswith("drill_tests")):
                 continue
             try:
                 fn(stack)

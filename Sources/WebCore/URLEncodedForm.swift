@@ -20,12 +20,16 @@ public enum URLEncodedForm {
         return form
     }
 
+    static let maxNameBytes = 1024
+
     private static func decodePair(_ pair: ArraySlice<UInt8>, into form: inout FormData, limits: FormLimits) throws(FormDecodingError) {
         let eq = pair.firstIndex(of: UInt8(ascii: "="))
         let rawName = eq.map { pair[pair.startIndex..<$0] } ?? pair[...]
         let rawValue = eq.map { pair[pair.index(after: $0)...] } ?? []
-        if rawName.count > 1024 { throw .fieldTooLarge(name: "?", limit: 1024) }
+        // Limits count decoded bytes, like a value's: 400 percent-encoded bytes are one 400-byte name.
+        if rawName.count > maxNameBytes * 3 { throw .fieldTooLarge(name: "?", limit: maxNameBytes) }
         let nameBytes = percentDecode(rawName, plusIsSpace: true)
+        if nameBytes.count > maxNameBytes { throw .fieldTooLarge(name: "?", limit: maxNameBytes) }
         guard let name = String(validating: nameBytes, as: UTF8.self) else { throw .notUTF8(name: "?") }
         if rawValue.count > limits.maxFieldBytes * 3 { throw .fieldTooLarge(name: name, limit: limits.maxFieldBytes) }
         let valueBytes = percentDecode(rawValue, plusIsSpace: true)

@@ -150,56 +150,6 @@ def video_is_served_with_ranges_and_a_download_name_after_the_link_expired_and_t
 
 
 @test
-def kill_9_with_ten_tasks_in_flight_then_restart_completes_all_without_resubmitting(stack):
-    b = Browser(stack.port)
-    # Every submit call the simulator received, not distinct idempotency keys (a resubmission
-    # with the same key would hide behind those).
-    before = sim_stats(stack)["submit_calls"]
-    keys_before = sim_stats(stack)["submissions"]
-    ids = [create(b, prompt="crash test %d" % i, resolution="480p", duration="4") for i in range(10)]
-    wait_for(lambda: sim_stats(stack)["submit_calls"] >= before + 5, 20, "some submissions")
-    stack.serve.send_signal(signal.SIGKILL)
-    stack.serve.wait(5)
-    states = [task_row(stack, i)["status"] for i in ids]
-    print("    at kill -9: %s" % ", ".join("%s×%d" % (s, states.count(s)) for s in sorted(set(states))))
-    stack.start_serve()
-    for i in ids:
-        wait_status(stack, i, ("completed",), 90)
-    after = sim_stats(stack)["submit_calls"]
-    print("    submit calls received: %d (distinct idempotency keys: %d)" % (after - before, sim_stats(stack)["submissions"] - keys_before))
-    assert after - before == 10, "the simulator received %d submit calls for 10 tasks" % (after - before)
-
-
-@test
-def faults_for_a_minute_then_every_task_completes(stack):
-    b = Browser(stack.port)
-    # Random faults at these rates, plus prompt words that make sure each kind happens at least
-    # once (the tasks finish in seconds, so a random rate alone sometimes never fired).
-    set_faults(stack, "429=0.3,500=0.25,slow=0.2,malformed=0.15,slow_seconds=3")
-    words = ["[sim:malformed]", "[sim:500]", "[sim:429]", "", "", ""]
-    try:
-        ids = [create(b, prompt="weather the storm %d %s" % (i, w), resolution="480p", duration="4") for i, w in enumerate(words)]
-        time.sleep(int(os.environ.get("RD_FAULT_SECONDS", "60")))
-    finally:
-        set_faults(stack, "")
-    log = stack.log_text()
-    kinds = {"429": "rate limiting", "timeout": "temporarily unavailable: timed out",
-             "malformed": "temporarily unavailable: malformed", "500": "temporarily unavailable: Internal server error"}
-    counts = {k: log.count(v) for k, v in kinds.items()}
-    print("    failures handled during the fault window: %s" % counts)
-    for k, n in counts.items():
-        assert n > 0, "no %s failure was seen during the fault window" % k
-    try:
-        for i in ids:
-            wait_status(stack, i, ("completed",), 60)
-    except AssertionError:
-        for i in ids:
-            row = task_row(stack, i)
-            print("    task %d: %s attempts=%s next=%s err=%s" % (i, row["status"], row["attempts"], row["next_check_at"], row["error_message"]))
-        raise
-
-
-@test
 def moderation_failure_ends_failed_with_its_message_and_is_not_retried(stack):
     b = Browser(stack.port)
     before = sim_stats(stack)

@@ -4,7 +4,6 @@ work, and the phone layout (screenshots under test-output/phone/)."""
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import time
 import urllib.request

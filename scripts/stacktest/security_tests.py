@@ -3,7 +3,6 @@ field that is rendered back, checked in Chromium on the pages and in live update
 headers on every kind of answer; SQL metacharacters and path traversal in ids, files and query
 parameters."""
 import os
-import re
 import shutil
 from urllib.parse import quote
 

@@ -98,20 +98,33 @@ class Stack:
         env = dict(self.env, **exports)
         prefix = subprocess.run([os.path.join(self.checkout, "scripts", "nginx-conf.sh")], env=env, cwd=self.checkout,
                                 capture_output=True, text=True, check=True).stdout.strip()
-        extra = getattr(self, "extra_nginx_conf", None)
-        if extra:
-            with open(os.path.join(prefix, "conf", "extra-bench.conf"), "w") as f:
-                f.write(extra(self))
         self.socket_path = exports["REELDESK_SOCKET"]
         self.sim_socket = exports["REELDESK_SIM_SOCKET"]
         self.sim_port = int(exports["REELDESK_SIM_PORT"])
+        extra = getattr(self, "extra_nginx_conf", None)
+        if extra:
+            with open(os.path.join(prefix, "conf", "extra-tests.conf"), "w") as f:
+                f.write(extra(self))
+        self.nginx_prefix = prefix
         self.start_simulator()
         self.start_serve()
-        self.nginx = subprocess.Popen(["nginx", "-p", prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
-                                      cwd=self.checkout, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "w"))
-        wait_for(lambda: port_open(self.port), 10, "nginx to listen")
+        self.start_nginx()
         self.add_default_accounts()
         return self
+
+    def start_nginx(self):
+        self.nginx = subprocess.Popen(["nginx", "-p", self.nginx_prefix, "-c", "conf/nginx.conf", "-e", "stderr", "-g", "daemon off;"],
+                                      cwd=self.checkout, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "nginx.err"), "a"))
+        wait_for(lambda: port_open(self.port), 10, "nginx to listen")
+        return self.nginx
+
+    def restart_nginx(self):
+        """Stops nginx the fast way (SIGTERM: open connections are cut, as in a crash or an
+        upgrade) and starts it again on the same ports."""
+        self.nginx.send_signal(signal.SIGTERM)
+        self.nginx.wait(10)
+        wait_for(lambda: not port_open(self.port), 5, "nginx to stop listening")
+        return self.start_nginx()
 
     def user(self, *args, password=None, check=True):
         """Runs `reeldesk user ARGS…` against this stack's data dir (password on stdin if given)."""
@@ -150,7 +163,9 @@ class Stack:
         (a stale socket file left by kill -9 does not count)."""
         log = open(os.path.join(self.data_dir, "%s-%d.log" % (command, len(self.logs))), "w")
         self.logs.append(log.name)
-        proc = subprocess.Popen([self.binary, command], env=self.env, cwd=self.checkout, stdout=log, stderr=subprocess.STDOUT)
+        # What one process alone sees (a drill points `serve` or the simulator elsewhere).
+        env = dict(self.env, **(getattr(self, command.replace("simulator", "sim") + "_env", None) or {}))
+        proc = subprocess.Popen([self.binary, command], env=env, cwd=self.checkout, stdout=log, stderr=subprocess.STDOUT)
         wait_for(lambda: proc.poll() is None and unix_socket_live(socket_path), 15, "reeldesk %s to open its socket" % command)
         return proc
 
@@ -161,6 +176,10 @@ class Stack:
     def start_simulator(self):
         self.sim = self._spawn("simulator", self.sim_socket)
         return self.sim
+
+    def stop_simulator(self):
+        self.sim.send_signal(signal.SIGTERM)
+        self.sim.wait(10)
 
     @property
     def sim_base(self):

@@ -8,7 +8,6 @@ import io
 import os
 import re
 import time
-import urllib.request
 from urllib.parse import urlencode
 
 from .client import Browser, EventStream

@@ -88,6 +88,10 @@ final class SimulatedUpstream: Responder {
         if SimulatorFaults.has("nofile", in: task.request.prompt) {
             throw SimulatorFailure(status: 500, type: "server_error", message: "storage unavailable")
         }
+        if Double.random(in: 0..<1) < context.faults.current.fileNotFound {
+            try store().bump("fault:file404")
+            throw SimulatorFailure(status: 404, type: "not_found", message: "no such file")
+        }
         // Compare with the whole second the status call reports, as a client would.
         guard Date().timeIntervalSince1970 < expires.rounded(.down) else {
             throw SimulatorFailure(status: 404, type: "not_found", message: "this link has expired")
@@ -114,6 +118,8 @@ final class SimulatedUpstream: Responder {
         var d: [String: Any] = ["submissions": try store().counter("submissions"), "submit_calls": try store().counter("submit_calls"),
                                 "pace_429": try store().counter("pace_429"), "calls": try store().counter("calls")]
         if let task { d["status_calls"] = try store().counter("status:" + task) }
+        // How often each configured fault fired (prompt words are not counted).
+        d["faults"] = try Dictionary(uniqueKeysWithValues: ["429", "500", "slow", "malformed", "402", "file404"].map { ($0, try store().counter("fault:" + $0)) })
         return json(d)
     }
 
@@ -132,18 +138,27 @@ final class SimulatedUpstream: Responder {
             try store().bump("pace_429")
             throw SimulatorFailure(status: 429, type: "rate_limit_error", message: "Too many requests; please retry later")
         }
-        let slow = SimulatorFaults.has("slow", in: prompt) || Double.random(in: 0..<1) < rates.slow
-        if slow { usleep(UInt32(rates.slowSeconds * 1_000_000)) }
-        if Double.random(in: 0..<1) < rates.rateLimited || (submit && SimulatorFaults.has("429", in: prompt) && context.faults.consume("429", key: key, limit: 3)) {
+        let randomSlow = Double.random(in: 0..<1) < rates.slow
+        if randomSlow { try store().bump("fault:slow") }
+        if randomSlow || SimulatorFaults.has("slow", in: prompt) { usleep(UInt32(rates.slowSeconds * 1_000_000)) }
+        let random429 = Double.random(in: 0..<1) < rates.rateLimited
+        if random429 { try store().bump("fault:429") }
+        if random429 || (submit && SimulatorFaults.has("429", in: prompt) && context.faults.consume("429", key: key, limit: 3)) {
             throw SimulatorFailure(status: 429, type: "rate_limit_error", message: "Too many requests; please retry later")
         }
-        if Double.random(in: 0..<1) < rates.serverError || (!submit && SimulatorFaults.has("500", in: prompt) && context.faults.consume("500", key: key, limit: 3)) {
+        let random500 = Double.random(in: 0..<1) < rates.serverError
+        if random500 { try store().bump("fault:500") }
+        if random500 || (!submit && SimulatorFaults.has("500", in: prompt) && context.faults.consume("500", key: key, limit: 3)) {
             throw SimulatorFailure(status: 500, type: "server_error", message: "Internal server error; please retry")
         }
         if submit && Double.random(in: 0..<1) < rates.noBalance {
+            try store().bump("fault:402")
             throw SimulatorFailure(status: 402, type: "payment_required", message: "Insufficient balance; please top up")
         }
-        if Double.random(in: 0..<1) < rates.malformed { throw MalformedAnswer() }
+        if Double.random(in: 0..<1) < rates.malformed {
+            try store().bump("fault:malformed")
+            throw MalformedAnswer()
+        }
     }
 
     /// Upstreams that echo credentials in error messages (seen in the wild): the portal must

@@ -20,7 +20,8 @@ import Synchronization
 /// | `[sim:leak500]` | the first 3 submits get a 500 whose message echoes the key |
 /// | `[sim:leakfail]` | the task fails with an error message that echoes the key |
 ///
-/// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0` (each a probability per call),
+/// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0,file404=0.5` (each a probability per
+/// call; `file404` per download of a finished video, which then answers 404 though it has not expired),
 /// `slow_seconds=3`, and `rpm=600`: the upstream's own pace limit, requests per minute over a
 /// sliding minute; beyond it every call gets 429 (counted as `pace_429` in the stats).
 final class SimulatorFaults: Sendable {
@@ -30,6 +31,7 @@ final class SimulatorFaults: Sendable {
         var slow = 0.0
         var malformed = 0.0
         var noBalance = 0.0
+        var fileNotFound = 0.0
         var slowSeconds = 3.0
         /// Requests per minute the simulated upstream accepts (0: no limit).
         var requestsPerMinute = 0.0
@@ -46,6 +48,7 @@ final class SimulatorFaults: Sendable {
                 case "slow": r.slow = v
                 case "malformed": r.malformed = v
                 case "402": r.noBalance = v
+                case "file404": r.fileNotFound = v
                 case "slow_seconds": r.slowSeconds = v
                 case "rpm": r.requestsPerMinute = v
                 default: return nil

@@ -70,8 +70,9 @@ public struct UpstreamClient: Sendable {
         case 402: return .balance(message)
         case 403: return .forbidden(message)
         case 429:
-            if let ra = r.header("retry-after") { limiter.pause(for: min(300, Double(ra) ?? 5)) }
-            return .rateLimited(retryAfter: r.header("retry-after").flatMap(Double.init))
+            let after = UpstreamDecoding.retryAfter(r.header("retry-after"))
+            if r.header("retry-after") != nil { limiter.pause(for: after ?? 5) }
+            return .rateLimited(retryAfter: after)
         default: return .transient(message)
         }
     }

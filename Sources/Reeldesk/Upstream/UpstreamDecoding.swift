@@ -29,10 +29,10 @@ enum UpstreamDecoding {
         if let e = d["error"] as? [String: Any] { message = e["message"] as? String }
         else if let e = d["error"] as? String { message = e }
         return UpstreamStatus(
-            state: .init(raw), progress: number(d["progress"]).map { max(0, min(100, Int($0))) },
+            state: .init(raw), progress: number(d["progress"]).map { Int(max(0, min(100, $0))) },
             videoURLs: videos.filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") },
             expiresAt: expires, errorMessage: message, created: number(d["created"]), completed: number(d["completed"]),
-            estimatedSeconds: number(d["estimated_time"]).map { Int($0) }, actualSeconds: number(d["actual_time"]).map { Int($0) })
+            estimatedSeconds: seconds(d["estimated_time"]), actualSeconds: seconds(d["actual_time"]))
     }
 
     /// The error message of an error body (`{"error":{"message":…}}`), if there is one.
@@ -55,11 +55,25 @@ enum UpstreamDecoding {
         return json
     }
 
+    /// A finite number, from a JSON number or a numeric string ("nan" and "inf" are not numbers).
     static func number(_ v: Any?) -> Double? {
-        switch v {
+        let d: Double? = switch v {
         case let n as NSNumber: n.doubleValue
         case let s as String: Double(s)
         default: nil
         }
+        return d.flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// A `Retry-After` in seconds, 0–300 (a longer hold would stall every task; the HTTP-date
+    /// form and anything else are nil). `Int(Double("1e20")!)` traps, NaN stalls the limiter.
+    static func retryAfter(_ header: String?) -> Double? {
+        number(header.map { $0.trimmingCharacters(in: .whitespaces) }).map { max(0, min(300, $0)) }
+    }
+
+    /// A duration in whole seconds, or nil when it is negative or beyond any plausible task
+    /// (`Int(1e308)` traps: the fuzzer found the poller dying on such an answer).
+    static func seconds(_ v: Any?) -> Int? {
+        number(v).flatMap { (0...1e9).contains($0) ? Int($0) : nil }
     }
 }
