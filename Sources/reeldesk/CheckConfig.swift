@@ -19,7 +19,8 @@ struct CheckConfig: ParsableCommand {
         if export {
             print(config.shellExports)
         } else {
-            print("Configuration OK. Data dir \(config.dataDir); upstream \(config.isSimulated ? "simulator (no API key set)" : config.upstreamURL).")
+            let upstream = config.isSimulated ? "simulator (no API key set)" : "\(config.upstreamURL) with the API key from REELDESK_API_KEY (not shown)"
+            print("Configuration OK. Data dir \(config.dataDir); upstream \(upstream).")
         }
     }
 }

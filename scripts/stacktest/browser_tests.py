@@ -7,10 +7,22 @@ import time
 
 from .client import Browser
 from .registry import test
+from .stack import REPO
+
+SHOTS = os.path.join(REPO, "test-output", "browser")
 
 
-def chromium(login="default"):
-    """A headless Chromium signed in as `login` (default: the stack's test member; None: not)."""
+def shot(driver, flow, step):
+    """Saves the browser's view as test-output/browser/FLOW-STEP.png."""
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, "%s-%s.png" % (flow, step))
+    driver.save_screenshot(path)
+    return path
+
+
+def chromium(login="default", javascript=True):
+    """A headless Chromium signed in as `login` (default: the stack's test member; None: not),
+    with JavaScript off when asked (the sign-in form needs none)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     home = tempfile.mkdtemp(prefix="rd-chrome-")
@@ -19,6 +31,8 @@ def chromium(login="default"):
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400",
                  "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + home):
         options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
@@ -68,6 +82,7 @@ def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack
         duration.clear()
         duration.send_keys("6")
         driver.find_element(By.CSS_SELECTOR, 'input[name="audio"]').click()
+        shot(driver, "text-to-video", "1-form")
         driver.find_element(By.CSS_SELECTOR, "button.primary").click()
         wait_until(driver, lambda d: "/tasks/" in d.current_url, 10, "the task page")
         driver.execute_script("window.__sameDocument = true;")
@@ -78,6 +93,8 @@ def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack
             progress = d.execute_script('return document.querySelector(\'[data-field="progress"]\').value')
             if not seen or seen[-1] != (status, progress):
                 seen.append((status, progress))
+                if status == "Processing" and progress and not any(s == "Processing" for s, _ in seen[:-1]):
+                    shot(d, "text-to-video", "2-live")
             return d.find_elements(By.CSS_SELECTOR, "video")
 
         wait_until(driver, watch, 60, "the player to appear")
@@ -102,10 +119,7 @@ def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack
         """)
         assert isinstance(played, list) and played[:2] == [720, 1280] and abs(played[2] - 6) < 0.1, played
         print("    the player played %dx%d, %.1f s" % tuple(played))
-        driver.save_screenshot(os.path.join(stack.data_dir, "task-page.png"))
-        shot = os.environ.get("RD_SCREENSHOT")
-        if shot:
-            driver.save_screenshot(shot)
+        shot(driver, "text-to-video", "3-played")
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)

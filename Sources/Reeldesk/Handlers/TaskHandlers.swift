@@ -10,6 +10,7 @@ struct TaskHandlers {
 
     static let pageSize = 50
     static let recentCount = 10
+    static let noScriptRefreshSeconds = 5
 
     /// GET /: the form with defaults, and the latest tasks below it. `?remix=ID` prefills every
     /// parameter of task ID (uploaded frames included); `?seed_from=ID` prefills only its seed.
@@ -169,7 +170,10 @@ struct TaskHandlers {
         detail["can_create"] = request.viewer.role >= .member
         detail["can_manage"] = request.viewer.canManage(task)
         detail["owner"] = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName ?? "—"
-        return try pages.render("pages/task", title: "Task \(id)", ["task": detail], request: request, lastEventID: latest)
+        var page: [String: Any] = ["task": detail]
+        // Without JavaScript there are no live updates: the page reloads itself while the task runs.
+        if !task.status.isTerminal { page["refresh_seconds"] = String(Self.noScriptRefreshSeconds) }
+        return try pages.render("pages/task", title: "Task \(id)", page, request: request, lastEventID: latest)
     }
 
     /// `defaultFields`: the form is the untouched default, whose fields are the same for every

@@ -63,6 +63,11 @@ public final class SimulatorApp: Sendable {
                 try store.fail(task.id, error: "Generation failed for api_key \(context.config.simulatorKey) (Bearer \(context.config.simulatorKey))")
                 return
             }
+            if SimulatorFaults.has("echofail", in: task.request.prompt) {
+                // Some upstreams quote the input back in their errors: whatever it holds.
+                try store.fail(task.id, error: "Generation failed for prompt: \(task.request.prompt)")
+                return
+            }
             let file = try renderer.render(task)
             let expiry = SimulatorFaults.has("shortlink", in: task.request.prompt) ? 3 : context.config.simulatorExpirySeconds
             try store.finish(task.id, file: file, now: Date().timeIntervalSince1970, expiry: expiry)

@@ -19,6 +19,7 @@ import Synchronization
 /// | `[sim:leak400]` | the submit gets a 400 whose message echoes `Authorization: Bearer <key>` |
 /// | `[sim:leak500]` | the first 3 submits get a 500 whose message echoes the key |
 /// | `[sim:leakfail]` | the task fails with an error message that echoes the key |
+/// | `[sim:echofail]` | the task fails with an error message that quotes the prompt |
 ///
 /// Rates: `429=0.3,500=0.2,slow=0.1,malformed=0.1,402=0,file404=0.5` (each a probability per
 /// call; `file404` per download of a finished video, which then answers 404 though it has not expired),

@@ -1,0 +1,230 @@
+"""The browser suite: the flows a person goes through, in headless Chromium against the real
+stack, each leaving screenshots in test-output/browser/ (FLOW-STEP.png). Text-to-video watched
+live and played is in browser_tests; every later feature adds its flow here."""
+import http.server
+import os
+import shutil
+import threading
+
+from .browser_tests import chromium, shot, wait_until
+from .client import Browser
+from .generation_tests import task_row, wait_status
+from .portal_browser_tests import png_file, tasks_with_prompt
+from .images import png
+from .registry import test
+from .stack import free_port
+
+
+def loaded(driver):
+    return driver.execute_script("return document.readyState") == "complete"
+
+
+def plays(driver, seconds=0.5):
+    """Starts the page's player muted and returns [width, height, duration] once it has played
+    `seconds`, or the reason it did not."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const v = document.querySelector('video');
+        if (!v) return done('no player');
+        v.muted = true;
+        v.play().catch(e => done('play failed: ' + e));
+        const t0 = Date.now();
+        (function check() {
+          if (v.currentTime > %f) return done([v.videoWidth, v.videoHeight, v.duration]);
+          if (Date.now() - t0 > 15000) return done('stuck at ' + v.currentTime + ' readyState ' + v.readyState);
+          setTimeout(check, 100);
+        })();
+    """ % seconds)
+
+
+class ImageServer:
+    """A PNG at http://127.0.0.1:PORT/frame.png, the way an image host answers."""
+
+    def __init__(self, body):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200 if self.path == "/frame.png" else 404)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d/frame.png" % self.port
+
+    def close(self):
+        self.server.shutdown()
+
+
+def fill_form(driver, prompt, duration="4", resolution="480p"):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    box = driver.find_element(By.ID, "prompt")
+    box.clear()
+    box.send_keys(prompt)
+    d = driver.find_element(By.ID, "duration")
+    d.clear()
+    d.send_keys(duration)
+    Select(driver.find_element(By.ID, "resolution")).select_by_value(resolution)
+
+
+def submit(driver):
+    from selenium.webdriver.common.by import By
+    driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+    wait_until(driver, lambda d: "/tasks/" in d.current_url and loaded(d), 30, "the task page")
+    return int(driver.current_url.rstrip("/").rsplit("/", 1)[1])
+
+
+@test
+def flow_first_frame_by_upload_and_last_frame_by_url(stack):
+    from selenium.webdriver.common.by import By
+    first = png_file(1280, 720, (200, 40, 40))
+    host = ImageServer(png(1280, 720, (40, 40, 200)))
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        fill_form(driver, "from red to blue", resolution="720p")
+        driver.find_element(By.ID, "first_frame").send_keys(first)
+        driver.find_element(By.ID, "last_frame_url").send_keys(host.url)
+        shot(driver, "frames", "1-form")
+        task_id = submit(driver)
+        row = task_row(stack, task_id)
+        assert row["first_frame_file"] and row["last_frame_url"] == host.url, row
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "video"), 60, "the player")
+        played = plays(driver)
+        assert isinstance(played, list) and played[:2] == [1280, 720], played
+        # The page names both frames; the uploaded one opens through the task's access rule.
+        link = driver.find_element(By.CSS_SELECTOR, '[data-field="first-frame-link"]').get_attribute("href")
+        fetched = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0]).then(r => done([r.status, r.headers.get('Content-Type')])).catch(e => done(String(e)));
+        """, link)
+        assert fetched == [200, "image/png"], fetched
+        assert host.url in driver.page_source
+        shot(driver, "frames", "2-played")
+        print("    first frame uploaded, last by URL: task %d played %dx%d; the uploaded frame opens (%s)" % (task_id, played[0], played[1], fetched[1]))
+    finally:
+        driver.quit()
+        host.close()
+        os.unlink(first)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_invalid_input_is_stopped_by_the_browser_then_by_the_server_with_every_error_in_place(stack):
+    from selenium.webdriver.common.by import By
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        fill_form(driver, "x")
+        driver.find_element(By.ID, "prompt").clear()
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        # The browser's own check keeps the page (an empty required prompt).
+        assert driver.current_url.rstrip("/") == stack.base and driver.execute_script(
+            "return document.getElementById('prompt').validity.valueMissing")
+        shot(driver, "invalid", "1-browser-check")
+        # A browser that does not check (or a hand-made request): the server names every field.
+        driver.execute_script("document.querySelector('form.new-task').noValidate = true;"
+                              "document.getElementById('duration').value = '99';"
+                              "document.getElementById('seed').value = 'abc';")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".field-error"), 15, "the field errors")
+        errors = {e.get_attribute("id"): e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-error")}
+        assert {"prompt-error", "duration-error", "seed-error"} <= set(errors), errors
+        assert driver.find_element(By.ID, "duration").get_attribute("value") == "99", "the value typed is kept"
+        assert driver.switch_to.active_element.get_attribute("id") == "form-errors", "the summary takes the focus"
+        shot(driver, "invalid", "2-server-errors")
+        print("    browser check first, then 422 naming: %s" % ", ".join(sorted(errors)))
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_chinese_prompt_round_trips_to_the_video_and_the_history(stack):
+    from selenium.webdriver.common.by import By
+    prompt = "一只红色的狐狸在雪地里奔跑，电影感，黄金时刻"
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        fill_form(driver, prompt)
+        shot(driver, "chinese", "1-form")
+        task_id = submit(driver)
+        assert tasks_with_prompt(stack, prompt) == [task_id], "stored exactly as typed"
+        assert driver.find_element(By.CSS_SELECTOR, "p.prompt").text == prompt
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "video"), 60, "the player")
+        assert isinstance(plays(driver), list)
+        shot(driver, "chinese", "2-task")
+        driver.get(stack.base + "/tasks")
+        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id)
+        assert prompt[:12] in row.text, row.text
+        shot(driver, "chinese", "3-history")
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_with_javascript_off_submit_and_watch_by_reloads_until_the_video(stack):
+    from selenium.webdriver.common.by import By
+    driver, home = chromium(javascript=False)
+    try:
+        driver.get(stack.base + "/")
+        fill_form(driver, "no scripts needed", duration="5")
+        task_id = submit(driver)
+        status = driver.find_element(By.CSS_SELECTOR, 'h1 [data-field="status"]').text
+        said = driver.find_element(By.CSS_SELECTOR, "p.hint").text
+        assert "reloads every 5 seconds" in said, said
+        shot(driver, "no-javascript", "1-running")
+        # No live updates without scripts: the page reloads itself every few seconds instead.
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "video"), 90, "the player after reloads")
+        final = driver.find_element(By.CSS_SELECTOR, 'h1 [data-field="status"]').text
+        assert final == "Completed", final
+        assert driver.find_element(By.CSS_SELECTOR, "video").get_attribute("controls") is not None
+        assert task_row(stack, task_id)["status"] == "completed"
+        shot(driver, "no-javascript", "2-completed")
+        print("    JavaScript off: %s → %s by the page's own reloads (the page says: %s)" % (status, final, said))
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_close_the_tab_mid_task_and_come_back_to_the_finished_video(stack):
+    from selenium.webdriver.common.by import By
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        fill_form(driver, "left alone while it renders", duration="6")
+        task_id = submit(driver)
+        wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, 'h1 [data-field="status"]').text == "Processing", 30, "Processing")
+        shot(driver, "come-back", "1-processing")
+        first_tab = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        blank = driver.current_window_handle
+        driver.switch_to.window(first_tab)
+        driver.close()
+        driver.switch_to.window(blank)
+        status_when_closed = task_row(stack, task_id)["status"]
+        wait_status(stack, task_id, ("completed",), 90)
+        driver.get(stack.base + "/tasks/%d" % task_id)
+        wait_until(driver, loaded, 10, "the task page")
+        played = plays(driver)
+        assert isinstance(played, list), played
+        shot(driver, "come-back", "2-finished")
+        driver.get(stack.base + "/tasks")
+        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"] [data-field="status"]' % task_id)
+        assert row.text == "Completed", row.text
+        print("    tab closed while %s; back later: completed and playing (%dx%d)" % (status_when_closed, played[0], played[1]))
+        assert Browser(stack.port).get("/tasks/%d/video" % task_id).status == 200
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
