@@ -20,11 +20,6 @@ from .secrets import SECRET_KEY
 from .stack import Stack, free_port, wait_for, database
 
 
-def kill_9(stack):
-    stack.serve.send_signal(signal.SIGKILL)
-    stack.serve.wait(5)
-
-
 def part_files(stack):
     return sorted(os.path.join(d, f) for d, _, files in os.walk(stack.data_dir) for f in files if f.endswith(".part"))
 
@@ -62,10 +57,35 @@ def finish(stack_, ids, seconds):
         raise
 
 
+def poller_of(stack):
+    """The `reeldesk poller` child of the current `serve`."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == stack.serve.pid and b"poller" in argv[1:2]:
+            return int(pid)
+    return None
+
+
+def gone(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
 @test
 def kill_9_during_submit_polling_and_download_then_restart_completes_every_task_once(stack):
-    """Three kills: while submit calls are unanswered, while the tasks run upstream, and while a
-    video is half downloaded (the upstream's files come through an nginx that sends 48 KB/s)."""
+    """Six kills: at each moment (submit calls sent and unanswered; tasks running upstream; a
+    video half downloaded, its files coming through an nginx that sends 48 KB/s), once the
+    responder alone (its poller, a process of its own, finishes the step it is in) and once the
+    responder and its poller together (nothing finishes: the restart must pick up the pieces)."""
     throttle_port = free_port()
 
     def slow_files(s):
@@ -79,61 +99,50 @@ def kill_9_during_submit_polling_and_download_then_restart_completes_every_task_
         s.sim_env = {"REELDESK_SIM_PORT": str(throttle_port)}
         s.start_simulator()
         b = Browser(s.port)
-        report = []
-
-        # 1. During submit: every call about these tasks takes 1.5 s (under the 2 s timeout).
+        moments = {
+            # Every call about these tasks takes 1.5 s (under the 2 s timeout): submits stay unanswered.
+            "submit": ("[sim:slow]", "480p", "4", lambda ids: sim_stats(s)["submit_calls"] > before["submit_calls"]),
+            "polling": ("", "480p", "4", lambda ids: all(task_row(s, i)["status"] == "processing" for i in ids)),
+            "download": ("", "720p", "5", lambda ids: any(os.path.getsize(p) > 0 for p in part_files(s))),
+        }
         set_faults(s, "slow_seconds=1.5")
-        before = sim_stats(s)
-        ids = [create(b, prompt="kill during submit %d [sim:slow]" % i, resolution="480p", duration="4") for i in range(4)]
-        wait_for(lambda: sim_stats(s)["submit_calls"] > before["submit_calls"], 15, "a submit call to arrive")
-        kill_9(s)
-        unanswered = sum(1 for i in ids if task_row(s, i)["upstream_task_id"] is None)
-        calls_at_kill = sim_stats(s)["submit_calls"] - before["submit_calls"]
-        s.start_serve()
-        finish(s, ids, 90)
+        for moment, (word, resolution, duration, ready) in moments.items():
+            for victims in ("responder", "responder+poller"):
+                before = sim_stats(s)
+                n = 2 if moment == "download" else 4
+                ids = [create(b, prompt="kill %s at %s %d %s" % (victims, moment, i, word), resolution=resolution, duration=duration)
+                       for i in range(n)]
+                wait_for(lambda: ready(ids), 60, "the moment: " + moment)
+                no_id = sum(1 for i in ids if task_row(s, i)["upstream_task_id"] is None)
+                parts = [os.path.getsize(p) for p in part_files(s)]
+                poller = poller_of(s)
+                t0 = time.time()
+                s.serve.send_signal(signal.SIGKILL)
+                if victims == "responder+poller":
+                    os.kill(poller, signal.SIGKILL)
+                s.serve.wait(5)
+                wait_for(lambda: gone(poller) or victims == "responder", 5, "the poller to die")
+                s.start_serve()
+                finish(s, ids, 120)
+                after = sim_stats(s)
+                made, calls = after["submissions"] - before["submissions"], after["submit_calls"] - before["submit_calls"]
+                left = part_files(s)
+                print("    %-8s %-17s: %d tasks (%d without an upstream id, .part %s bytes) → all completed %.1f s after the kill; "
+                      "upstream tasks made %d, submit calls %d, .part left %d"
+                      % (moment, victims, n, no_id, parts or "none", time.time() - t0, made, calls, len(left)))
+                assert made == n, "a task was submitted twice upstream (%d tasks made for %d)" % (made, n)
+                assert not left, "left behind: %s" % left
+                if moment == "submit":
+                    assert no_id >= 1, "the kill did not land during a submit"
+                else:
+                    assert calls == n, "a task already accepted upstream was submitted again"
+                if moment == "download":
+                    assert parts, "the kill did not land during a download"
+                    for i in ids:
+                        r = b.get("/tasks/%d/video" % i)
+                        assert r.status == 200 and len(r.body) == task_row(s, i)["video_bytes"], (r.status, len(r.body))
         set_faults(s, "")
-        after = sim_stats(s)
-        report.append("submit: killed with %d submit calls received, %d tasks without an upstream id; upstream tasks made %d "
-                      "for 4, submit calls %d" % (calls_at_kill, unanswered, after["submissions"] - before["submissions"],
-                                                  after["submit_calls"] - before["submit_calls"]))
-        assert unanswered >= 1, "the kill did not land during a submit"
-        assert after["submissions"] - before["submissions"] == 4, "a task was submitted twice upstream"
-
-        # 2. During polling: every task accepted upstream, none finished.
-        before = sim_stats(s)
-        ids = [create(b, prompt="kill while polling %d" % i, resolution="480p", duration="4") for i in range(4)]
-        wait_for(lambda: all(task_row(s, i)["status"] == "processing" for i in ids), 20, "all four to be processing")
-        at_kill = statuses(s, ids)
-        kill_9(s)
-        s.start_serve()
-        finish(s, ids, 90)
-        after = sim_stats(s)
-        report.append("polling: killed at %s; upstream tasks made %d for 4, submit calls %d"
-                      % (at_kill, after["submissions"] - before["submissions"], after["submit_calls"] - before["submit_calls"]))
-        assert after["submit_calls"] - before["submit_calls"] == 4, "a running task was submitted again"
-
-        # 3. During a download: a .part file on disk, the video half there.
-        before = sim_stats(s)
-        ids = [create(b, prompt="kill while downloading %d" % i, resolution="720p", duration="5") for i in range(2)]
-        wait_for(lambda: any(os.path.getsize(p) > 0 for p in part_files(s)), 60, "a download to be under way")
-        parts = part_files(s)
-        sizes = [os.path.getsize(p) for p in parts]
-        kill_9(s)
-        s.start_serve()
-        finish(s, ids, 120)
-        after = sim_stats(s)
-        left = part_files(s)
-        videos = [task_row(s, i)["video_bytes"] for i in ids]
-        report.append("download: killed with %d .part file(s) of %s bytes; videos saved %s bytes; .part files left %d; "
-                      "submit calls %d for 2" % (len(parts), sizes, videos, len(left), after["submit_calls"] - before["submit_calls"]))
-        assert not left, "left behind: %s" % left
-        assert after["submit_calls"] - before["submit_calls"] == 2
-        for i in ids:
-            r = b.get("/tasks/%d/video" % i)
-            assert r.status == 200 and len(r.body) == task_row(s, i)["video_bytes"], (r.status, len(r.body))
         assert integrity(s) == "ok"
-        for line in report:
-            print("    " + line)
     finally:
         s.cleanup()
 
