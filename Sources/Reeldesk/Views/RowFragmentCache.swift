@@ -11,28 +11,37 @@ final class RowFragmentCache: Sendable {
         let html: String
     }
 
-    private let entries = Mutex<[Int64: Entry]>([:])
+    /// An immutable generation of the cache: readers take it under the lock (one retain) and
+    /// look rows up outside it; a writer makes the next generation. Under load, 16 workers
+    /// looking up 50 rows each inside one lock spent 3 % of the responder in the lock's slow path.
+    private final class Generation: Sendable {
+        let entries: [Int64: Entry]
+        init(_ entries: [Int64: Entry]) { self.entries = entries }
+    }
+
+    private let current = Mutex(Generation([:]))
     let capacity: Int
 
-    init(capacity: Int = 20_000) { self.capacity = capacity }
+    init(capacity: Int = 5_000) { self.capacity = capacity }
 
-    /// Keeps fragments; past `capacity` the cache starts over.
+    /// Keeps fragments; past `capacity` the cache starts over. Misses are rare once pages are
+    /// warm, so copying the dictionary here is cheaper than locking every read.
     func store(_ made: [(id: Int64, version: Int64, html: String)]) {
-        entries.withLock { e in
-            if e.count + made.count > capacity { e.removeAll(keepingCapacity: true) }
+        guard !made.isEmpty else { return }
+        current.withLock { g in
+            var e = g.entries.count + made.count > capacity ? [:] : g.entries
             for m in made { e[m.id] = Entry(version: m.version, html: m.html) }
+            g = Generation(e)
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { current.withLock { $0 }.entries.count }
 
     /// The rows of `keys` (id, version) in order: cached fragments as they are, the others loaded
     /// with `load` (one query for all of them), rendered and kept.
     func rows(_ keys: [(id: Int64, version: Int64)], views: Views, load: ([Int64]) throws -> [TaskRecord]) throws -> String {
-        // One lock for the whole page (a lock per row made 32 workers queue on it).
-        var html: [String?] = entries.withLock { e in
-            keys.map { k in e[k.id].flatMap { $0.version == k.version ? $0.html : nil } }
-        }
+        let entries = current.withLock { $0 }.entries
+        var html: [String?] = keys.map { k in entries[k.id].flatMap { $0.version == k.version ? $0.html : nil } }
         var missing: [Int64: Int] = [:]
         for (i, k) in keys.enumerated() where html[i] == nil { missing[k.id] = i }
         if !missing.isEmpty {
@@ -52,4 +61,3 @@ final class RowFragmentCache: Sendable {
         return out
     }
 }
-
