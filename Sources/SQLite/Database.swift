@@ -8,6 +8,7 @@ public final class Database {
     /// How long a statement waits for another connection's write lock.
     public let busyTimeoutMilliseconds: Int32
     private var cache: [String: Statement] = [:]
+    static let maxCachedStatements = 256
 
     /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
@@ -52,6 +53,9 @@ public final class Database {
             return cached
         }
         let statement = try Statement(database: self, sql: sql)
+        // Searches make SQL from the filters a person combines: the cache must not grow with them.
+        // A statement still held by a caller lives on until it is released.
+        if cache.count >= Self.maxCachedStatements { cache.removeAll(keepingCapacity: true) }
         cache[sql] = statement
         return statement
     }

@@ -8,7 +8,7 @@ import threading
 
 from .browser_tests import chromium, shot, wait_until
 from .client import Browser
-from .generation_tests import task_row, wait_status
+from .generation_tests import create, task_row, wait_status
 from .portal_browser_tests import png_file, tasks_with_prompt
 from .images import png
 from .registry import test
@@ -226,6 +226,52 @@ def flow_close_the_tab_mid_task_and_come_back_to_the_finished_video(stack):
         assert row.text == "Completed", row.text
         print("    tab closed while %s; back later: completed and playing (%dx%d)" % (status_when_closed, played[0], played[1]))
         assert Browser(stack.port).get("/tasks/%d/video" % task_id).status == 200
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_search_the_history_in_chinese_and_english_with_filters_in_the_url(stack):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    b = Browser(stack.port)
+    mark = os.urandom(3).hex()
+    made = {
+        "zh": create(b, prompt="一只红色的狐狸在雪地里奔跑 %s" % mark, resolution="480p", duration="4"),
+        "en": create(b, prompt="a red fox on a frozen lake %s" % mark, resolution="720p", duration="4"),
+        "other": create(b, prompt="an owl at night %s" % mark, resolution="480p", duration="4"),
+    }
+    for i in made.values():
+        wait_status(stack, i, ("completed",), 60)
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/tasks")
+        box = driver.find_element(By.NAME, "q")
+        box.send_keys("狐狸 " + mark)
+        box.submit()
+        wait_until(driver, lambda d: "q=" in d.current_url and loaded(d), 10, "the search")
+        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")]
+        assert rows == [made["zh"]], rows
+        shot(driver, "search", "1-chinese")
+        box = driver.find_element(By.NAME, "q")
+        box.clear()
+        box.send_keys('"red f" %s -owl' % mark)
+        Select(driver.find_element(By.NAME, "resolution")).select_by_value("720p")
+        box.submit()
+        wait_until(driver, lambda d: "resolution=720p" in d.current_url and loaded(d), 10, "the filtered search")
+        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")]
+        assert rows == [made["en"]], rows
+        url = driver.current_url
+        shot(driver, "search", "2-phrase-and-filter")
+        # The URL is the view: opened anew, it shows the same rows and the same form.
+        driver.get(url)
+        assert [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")] == [made["en"]]
+        assert driver.find_element(By.NAME, "q").get_attribute("value") == '"red f" %s -owl' % mark
+        assert Select(driver.find_element(By.NAME, "resolution")).first_selected_option.get_attribute("value") == "720p"
+        driver.find_element(By.CSS_SELECTOR, '[data-field="clear-filter"]').click()
+        wait_until(driver, lambda d: d.current_url.rstrip("/").endswith("/tasks") and loaded(d), 10, "the whole history")
+        print("    searched 狐狸 and a phrase with -owl and 720p: one task each; the URL reopens the same view")
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)

@@ -139,21 +139,28 @@ struct TaskHandlers {
         return try renderHome(request, form: view, status: status)
     }
 
-    /// GET /tasks?before=ID: the history, newest first, 50 a page (keyset pagination).
+    /// GET /tasks?q=…&status=…&before=ID: the history, newest first, 50 a page (keyset
+    /// pagination), searched and filtered by what the URL says (TaskFilter).
     func list(_ request: RequestContext) throws -> Response {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let filter = TaskFilter(request.queryItems)
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
-        let rows = try visible.keys(before: before, limit: Self.pageSize + 1)
+        let rows = try visible.keys(before: before, limit: Self.pageSize + 1, filter: filter)
         let shown = Array(rows.prefix(Self.pageSize))
+        let base = Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query)
+        let joiner = filter.isEmpty ? "?" : "&"
         var page: [String: Any] = [
             "rows_html": try context.rowFragments.rows(shown, views: context.views, load: visible.tasks),
             "has_tasks": !shown.isEmpty,
-            "is_first_page": before == nil,
+            // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
+            "is_first_page": before == nil && filter.isEmpty,
+            "is_filtered": !filter.isEmpty,
             "live_limit": String(Self.pageSize),
+            "filter": try HistoryFilterView.context(filter, accounts: AccountStore(db: store.db).list()),
         ]
-        if rows.count > Self.pageSize, let last = shown.last { page["older_url"] = "/tasks?before=\(last.id)" }
-        if before != nil, let first = shown.first, try visible.hasNewer(than: first.id) { page["newest_url"] = Route.taskList.path }
+        if rows.count > Self.pageSize, let last = shown.last { page["older_url"] = base + joiner + "before=\(last.id)" }
+        if before != nil, let first = shown.first, try visible.hasNewer(than: first.id, filter: filter) { page["newest_url"] = base }
         return try pages.render("pages/tasks", title: "History", page, request: request, lastEventID: latest)
     }
 

@@ -153,6 +153,27 @@ public enum Schema {
                    SUM(COALESCE(final_cost_usd, estimated_cost_usd)), COUNT(*)
             FROM tasks WHERE status = 'completed' AND completed_at IS NOT NULL GROUP BY 1, 2;
         """,
+        // 6: full-text search over prompts and error texts. The trigram tokenizer finds any
+        // substring of 3+ characters in any script (Chinese has no spaces to split words at);
+        // shorter terms are matched by `instr` (TaskSearch). Triggers keep the index in the same
+        // transaction as the row, and fire only when the text changes (a progress update is not
+        // a re-index). Created-date filters use the created_at index.
+        """
+        CREATE VIRTUAL TABLE task_search USING fts5(prompt, error_message, content='tasks', content_rowid='id', tokenize='trigram');
+        CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO task_search (rowid, prompt, error_message) VALUES (new.id, new.prompt, new.error_message);
+        END;
+        CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
+            INSERT INTO task_search (task_search, rowid, prompt, error_message) VALUES ('delete', old.id, old.prompt, old.error_message);
+        END;
+        CREATE TRIGGER task_search_update AFTER UPDATE OF prompt, error_message ON tasks
+            WHEN old.prompt IS NOT new.prompt OR old.error_message IS NOT new.error_message BEGIN
+            INSERT INTO task_search (task_search, rowid, prompt, error_message) VALUES ('delete', old.id, old.prompt, old.error_message);
+            INSERT INTO task_search (rowid, prompt, error_message) VALUES (new.id, new.prompt, new.error_message);
+        END;
+        INSERT INTO task_search (task_search) VALUES ('rebuild');
+        CREATE INDEX tasks_created_at ON tasks(created_at);
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -22,11 +22,15 @@ struct VisibleTasks {
             .bind([before ?? Int64.max] + ruleValues + [limit]).map(TaskRecord.init(row:))
     }
 
-    /// (id, version) of the same page as `list`: enough to use cached row fragments.
-    func keys(before: Int64? = nil, limit: Int) throws -> [(id: Int64, version: Int64)] {
+    /// (id, version) of the same page as `list`, within `filter`: enough to use cached row
+    /// fragments. Keyset pages by id (ids grow with creation time): no OFFSET, no count.
+    func keys(before: Int64? = nil, limit: Int, filter: TaskFilter = TaskFilter()) throws -> [(id: Int64, version: Int64)] {
         guard viewer.isSignedIn else { return [] }
-        return try store.db.prepare("SELECT id, version FROM tasks WHERE id < ? AND \(Self.rule) ORDER BY id DESC LIMIT ?")
-            .bind([before ?? Int64.max] + ruleValues + [limit]).map { (id: $0.int(0), version: $0.int(1)) }
+        let (conditions, values) = filter.conditions()
+        let sql = "SELECT t.id, t.version FROM tasks t WHERE t.id < ? AND \(Self.rule)"
+            + conditions.map { " AND " + $0 }.joined() + " ORDER BY t.id DESC LIMIT ?"
+        return try store.db.prepare(sql).bind([before ?? Int64.max] + ruleValues + values + [limit])
+            .map { (id: $0.int(0), version: $0.int(1)) }
     }
 
     /// The visible tasks among `ids` (any order).
@@ -37,9 +41,11 @@ struct VisibleTasks {
             .bind(ids.map { $0 as SQLBindable } + ruleValues).map(TaskRecord.init(row:))
     }
 
-    /// Whether a visible task newer than `id` exists (for a "newer" link).
-    func hasNewer(than id: Int64) throws -> Bool {
-        try store.db.prepare("SELECT 1 FROM tasks WHERE id > ? AND \(Self.rule) LIMIT 1").bind([id] + ruleValues).first { _ in true } ?? false
+    /// Whether a visible task newer than `id` exists within `filter` (for a "newest" link).
+    func hasNewer(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool {
+        let (conditions, values) = filter.conditions()
+        let sql = "SELECT 1 FROM tasks t WHERE t.id > ? AND \(Self.rule)" + conditions.map { " AND " + $0 }.joined() + " LIMIT 1"
+        return try store.db.prepare(sql).bind([id] + ruleValues + values).first { _ in true } ?? false
     }
 
     /// Visible tasks made from `id`, oldest first.
