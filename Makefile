@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: run test bench drills fuzz fuzz-quick build build-release deps deps-test deps-bench unit stack clean
+.PHONY: run test bench library-bench drills fuzz fuzz-quick build build-release deps deps-test deps-bench unit stack clean
 
 run: deps build-release
 	scripts/run.sh .build/release/reeldesk
@@ -24,6 +24,10 @@ fuzz-quick:
 # Not part of `make test`: several minutes of load (see README, Performance).
 bench: deps-bench build-release
 	python3 scripts/bench.py .build/release/reeldesk
+
+# History search at 100,000 generated tasks (see README, Finding tasks).
+library-bench: deps build-release
+	python3 scripts/library_bench.py .build/release/reeldesk --tasks 100000
 
 deps:
 	scripts/install-deps.sh run

@@ -65,8 +65,9 @@ struct TaskFilter: Equatable, Sendable {
         return date.timeIntervalSince1970
     }
 
-    /// The SQL conditions (on `tasks` as `t`) and their values; the text part is `SearchText`.
-    func conditions() -> (sql: [String], values: [SQLBindable]) {
+    /// The SQL conditions (on `tasks` as `t`) and their values, and the full-text expression the
+    /// index must match (nil: no indexed word to find). The text part comes from `SearchText`.
+    func conditions() -> (sql: [String], values: [SQLBindable], match: String?) {
         var sql: [String] = []
         var values: [SQLBindable] = []
         if let status { sql.append("t.status = ?"); values.append(status.rawValue) }
@@ -79,7 +80,7 @@ struct TaskFilter: Equatable, Sendable {
         let search = SearchText(text)
         sql += search.conditions.map(\.sql)
         values += search.conditions.flatMap(\.values)
-        return (sql, values)
+        return (sql, values, search.match)
     }
 }
 
@@ -128,15 +129,19 @@ struct SearchText: Equatable, Sendable {
 
     static func indexed(_ t: Term) -> Bool { t.text.count >= 3 }
 
-    /// One condition per group: the indexed terms as one MATCH, each short term as an `instr`.
+    private var wanted: [String] { terms.filter { Self.indexed($0) && !$0.excluded }.map { Self.literal($0.text) } }
+    private var unwanted: [String] { terms.filter { Self.indexed($0) && $0.excluded }.map { Self.literal($0.text) } }
+
+    /// The index query when there is an indexed word to find: the page is then read from the
+    /// index in id order and stops at 50 rows (a `t.id IN (…)` would first collect every match).
+    var match: String? {
+        wanted.isEmpty ? nil : wanted.joined(separator: " AND ") + unwanted.map { " NOT " + $0 }.joined()
+    }
+
+    /// The conditions besides `match`: exclusions alone, and each short term as an `instr`.
     var conditions: [(sql: String, values: [SQLBindable])] {
         var out: [(sql: String, values: [SQLBindable])] = []
-        let wanted = terms.filter { Self.indexed($0) && !$0.excluded }.map { Self.literal($0.text) }
-        let unwanted = terms.filter { Self.indexed($0) && $0.excluded }.map { Self.literal($0.text) }
-        if !wanted.isEmpty {
-            let match = wanted.joined(separator: " AND ") + unwanted.map { " NOT " + $0 }.joined()
-            out.append(("t.id IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)", [match]))
-        } else if !unwanted.isEmpty {
+        if wanted.isEmpty, !unwanted.isEmpty {
             out.append(("t.id NOT IN (SELECT rowid FROM task_search WHERE task_search MATCH ?)", [unwanted.joined(separator: " OR ")]))
         }
         for t in terms where !Self.indexed(t) {

@@ -26,10 +26,14 @@ struct VisibleTasks {
     /// fragments. Keyset pages by id (ids grow with creation time): no OFFSET, no count.
     func keys(before: Int64? = nil, limit: Int, filter: TaskFilter = TaskFilter()) throws -> [(id: Int64, version: Int64)] {
         guard viewer.isSignedIn else { return [] }
-        let (conditions, values) = filter.conditions()
-        let sql = "SELECT t.id, t.version FROM tasks t WHERE t.id < ? AND \(Self.rule)"
-            + conditions.map { " AND " + $0 }.joined() + " ORDER BY t.id DESC LIMIT ?"
-        return try store.db.prepare(sql).bind([before ?? Int64.max] + ruleValues + values + [limit])
+        let (conditions, values, match) = filter.conditions()
+        let (source, first): (String, [SQLBindable]) = match.map {
+            ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
+        } ?? ("tasks t WHERE t.id", [])
+        let order = match == nil ? "t.id" : "task_search.rowid"
+        let sql = "SELECT t.id, t.version FROM \(source) < ? AND \(Self.rule)"
+            + conditions.map { " AND " + $0 }.joined() + " ORDER BY \(order) DESC LIMIT ?"
+        return try store.db.prepare(sql).bind(first + [before ?? Int64.max] + ruleValues + values + [limit])
             .map { (id: $0.int(0), version: $0.int(1)) }
     }
 
@@ -43,9 +47,12 @@ struct VisibleTasks {
 
     /// Whether a visible task newer than `id` exists within `filter` (for a "newest" link).
     func hasNewer(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool {
-        let (conditions, values) = filter.conditions()
-        let sql = "SELECT 1 FROM tasks t WHERE t.id > ? AND \(Self.rule)" + conditions.map { " AND " + $0 }.joined() + " LIMIT 1"
-        return try store.db.prepare(sql).bind([id] + ruleValues + values).first { _ in true } ?? false
+        let (conditions, values, match) = filter.conditions()
+        let (source, first): (String, [SQLBindable]) = match.map {
+            ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
+        } ?? ("tasks t WHERE t.id", [])
+        let sql = "SELECT 1 FROM \(source) > ? AND \(Self.rule)" + conditions.map { " AND " + $0 }.joined() + " LIMIT 1"
+        return try store.db.prepare(sql).bind(first + [id] + ruleValues + values).first { _ in true } ?? false
     }
 
     /// Visible tasks made from `id`, oldest first.
