@@ -27,6 +27,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case taskCancel = "task.cancel"
     case taskDelete = "task.delete"
     case taskVisibility = "task.visibility"
+    case taskTags = "task.tags"
     case submitRefused = "task.refused"
     case userAdd = "user.add"
     case userRole = "user.role"

@@ -118,6 +118,32 @@ struct TaskActions {
         return .redirect(to: Route.task(id: id).path)
     }
 
+    /// POST /tasks/{id}/favourite: stars (`on=1`) or unstars a task for the viewer alone.
+    func setFavourite(_ request: RequestContext, id: Int64) throws -> Response {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let t = try visibleTask(id, request)
+        try Favourites(db: store.db).set(user: request.viewer.id, task: t.id, on: form["on"] == "1")
+        return .redirect(to: Route.task(id: id).path)
+    }
+
+    /// POST /tasks/{id}/tags: anyone who may submit and may see the task labels it for the team.
+    func setTags(_ request: RequestContext, id: Int64) throws -> Response {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 2048, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let t = try visibleTask(id, request)
+        let tags = TaskTags.parse(form["tags"] ?? "")
+        if tags != t.tags {
+            try store.db.writeTransaction {
+                try store.update(id) { $0.tags = tags }
+                try AuditLog(db: store.db).record(.taskTags, by: request.actor, taskID: id,
+                                                  detail: ["from": t.tags.joined(separator: ","), "to": tags.joined(separator: ",")])
+            }
+            context.hub.notify()
+        }
+        return .redirect(to: Route.task(id: id).path)
+    }
+
     /// The task if this viewer may see it; 404 otherwise (as if it did not exist).
     private func visibleTask(_ id: Int64, _ request: RequestContext) throws -> TaskRecord {
         guard let t = try store.visible(to: request.viewer).find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }

@@ -176,6 +176,7 @@ struct TaskHandlers {
         detail["submission_token"] = SubmissionToken.make()
         detail["can_create"] = request.viewer.role >= .member
         detail["can_manage"] = request.viewer.canManage(task)
+        detail["is_favourite"] = try Favourites(db: store.db).contains(user: request.viewer.id, task: id)
         detail["owner"] = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName ?? "—"
         var page: [String: Any] = ["task": detail]
         // Without JavaScript there are no live updates: the page reloads itself while the task runs.

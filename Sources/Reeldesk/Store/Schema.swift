@@ -174,6 +174,28 @@ public enum Schema {
         INSERT INTO task_search (task_search) VALUES ('rebuild');
         CREATE INDEX tasks_created_at ON tasks(created_at);
         """,
+        // 7: tags (a JSON array on the task, the one place they are written; `task_tags` is its
+        // index for filtering, kept by triggers) and each person's favourites.
+        """
+        ALTER TABLE tasks ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE task_tags (
+            task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            tag     TEXT NOT NULL,
+            PRIMARY KEY (task_id, tag)
+        );
+        CREATE INDEX task_tags_by_tag ON task_tags(tag, task_id);
+        CREATE TRIGGER task_tags_update AFTER UPDATE OF tags ON tasks WHEN old.tags IS NOT new.tags BEGIN
+            DELETE FROM task_tags WHERE task_id = new.id;
+            INSERT OR IGNORE INTO task_tags (task_id, tag) SELECT new.id, value FROM json_each(new.tags);
+        END;
+        CREATE TABLE favourites (
+            user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            task_id    INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (user_id, task_id)
+        );
+        CREATE INDEX favourites_by_task ON favourites(task_id);
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -15,6 +15,9 @@ struct TaskFilter: Equatable, Sendable {
     /// Days (`YYYY-MM-DD`, UTC), both included.
     var from: String?
     var to: String?
+    /// One tag (as TaskTags keeps it), and the viewer's own favourites only.
+    var tag: String?
+    var favourites = false
 
     static let maxTextLength = 200
 
@@ -29,6 +32,8 @@ struct TaskFilter: Equatable, Sendable {
         ownerID = q["owner"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         from = q["from"].flatMap(Self.day)
         to = q["to"].flatMap(Self.day)
+        tag = q["tag"].flatMap { TaskTags.parse($0).first }
+        favourites = q["fav"] == "1"
     }
 
     var isEmpty: Bool { self == TaskFilter() }
@@ -44,6 +49,8 @@ struct TaskFilter: Equatable, Sendable {
         if let ownerID { items.append(("owner", String(ownerID))) }
         if let from { items.append(("from", from)) }
         if let to { items.append(("to", to)) }
+        if let tag { items.append(("tag", tag)) }
+        if favourites { items.append(("fav", "1")) }
         return items.map { URLEncodedForm.encode($0.0) + "=" + URLEncodedForm.encode($0.1) }.joined(separator: "&")
     }
 
@@ -67,7 +74,7 @@ struct TaskFilter: Equatable, Sendable {
 
     /// The SQL conditions (on `tasks` as `t`) and their values, and the full-text expression the
     /// index must match (nil: no indexed word to find). The text part comes from `SearchText`.
-    func conditions() -> (sql: [String], values: [SQLBindable], match: String?) {
+    func conditions(viewerID: Int64) -> (sql: [String], values: [SQLBindable], match: String?) {
         var sql: [String] = []
         var values: [SQLBindable] = []
         if let status { sql.append("t.status = ?"); values.append(status.rawValue) }
@@ -77,6 +84,8 @@ struct TaskFilter: Equatable, Sendable {
         if let ownerID { sql.append("t.owner_id = ?"); values.append(ownerID) }
         if let start = from.flatMap(Self.dayStart) { sql.append("t.created_at >= ?"); values.append(start) }
         if let end = to.flatMap(Self.dayStart) { sql.append("t.created_at < ?"); values.append(end + 86_400) }
+        if let tag { sql.append("t.id IN (SELECT task_id FROM task_tags WHERE tag = ?)"); values.append(tag) }
+        if favourites { sql.append("t.id IN (SELECT task_id FROM favourites WHERE user_id = ?)"); values.append(viewerID) }
         let search = SearchText(text)
         sql += search.conditions.map(\.sql)
         values += search.conditions.flatMap(\.values)

@@ -36,6 +36,8 @@ public struct TaskRecord: Sendable, Equatable {
     public var visibility: Visibility
     /// The cost counted against budgets once it completed (from the archived video's size).
     public var finalCostUSD: Double?
+    /// Free-form labels anyone on the team who may see the task can set (see TaskTags).
+    public var tags: [String] = []
 
     /// The columns read by `init(row:)`, in order.
     static let columns = """
@@ -44,7 +46,7 @@ public struct TaskRecord: Sendable, Equatable {
         error_message, idempotency_key, upstream_task_id, estimated_cost_usd, created_at, updated_at, version,
         submitted_at, completed_at, estimated_seconds, attempts, last_progress_at, upstream_video_url, upstream_expires_at,
         video_file, poster_file, video_width, video_height, video_seconds, video_fps, video_has_audio, video_bytes, next_check_at,
-        parent_task_id, lineage, seed_drawn, owner_id, visibility, final_cost_usd
+        parent_task_id, lineage, seed_drawn, owner_id, visibility, final_cost_usd, tags
         """
 
     init(row: Row) {
@@ -84,6 +86,7 @@ public struct TaskRecord: Sendable, Equatable {
         ownerID = row.optionalInt(41)
         visibility = Visibility(rawValue: row.text(42)) ?? .private
         finalCostUSD = row.optionalDouble(43)
+        tags = TaskTags.decode(row.text(44))
     }
 }
 

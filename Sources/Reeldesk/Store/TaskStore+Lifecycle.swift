@@ -34,7 +34,7 @@ extension TaskStore {
             try change(&t)
             let visible = t.status != before.status || t.progress != before.progress || t.errorMessage != before.errorMessage
                 || t.video != before.video || t.estimatedSeconds != before.estimatedSeconds || t.submittedAt != before.submittedAt
-                || t.visibility != before.visibility
+                || t.visibility != before.visibility || t.tags != before.tags
             if visible { t.version += 1 }
             t.updatedAt = visible ? now : before.updatedAt
             try write(t)
@@ -52,12 +52,13 @@ extension TaskStore {
             UPDATE tasks SET status=?, progress=?, error_message=?, upstream_task_id=?, submitted_at=?, completed_at=?,
                 estimated_seconds=?, attempts=?, last_progress_at=?, upstream_video_url=?, upstream_expires_at=?,
                 video_file=?, poster_file=?, video_width=?, video_height=?, video_seconds=?, video_fps=?, video_has_audio=?,
-                video_bytes=?, next_check_at=?, idempotency_key=?, updated_at=?, version=?, visibility=?, final_cost_usd=?
+                video_bytes=?, next_check_at=?, idempotency_key=?, updated_at=?, version=?, visibility=?, final_cost_usd=?, tags=?
             WHERE id=?
             """).bind(t.status.rawValue, t.progress, t.errorMessage, t.upstreamTaskID, t.submittedAt, t.completedAt,
                       t.estimatedSeconds, t.attempts, t.lastProgressAt, t.upstreamVideoURL, t.upstreamExpiresAt,
                       v?.file, v?.poster, v?.width, v?.height, v?.seconds, v?.fps, v?.hasAudio, v?.bytes,
-                      t.nextCheckAt, t.idempotencyKey, t.updatedAt, t.version, t.visibility.rawValue, t.finalCostUSD, t.id).run()
+                      t.nextCheckAt, t.idempotencyKey, t.updatedAt, t.version, t.visibility.rawValue, t.finalCostUSD,
+                      TaskTags.encode(t.tags), t.id).run()
     }
 
     /// `update` for the poller: does nothing once a person ended the task (cancelled or deleted

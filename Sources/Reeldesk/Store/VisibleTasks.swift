@@ -26,7 +26,7 @@ struct VisibleTasks {
     /// fragments. Keyset pages by id (ids grow with creation time): no OFFSET, no count.
     func keys(before: Int64? = nil, limit: Int, filter: TaskFilter = TaskFilter()) throws -> [(id: Int64, version: Int64)] {
         guard viewer.isSignedIn else { return [] }
-        let (conditions, values, match) = filter.conditions()
+        let (conditions, values, match) = filter.conditions(viewerID: viewer.id)
         let (source, first): (String, [SQLBindable]) = match.map {
             ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
         } ?? ("tasks t WHERE t.id", [])
@@ -47,7 +47,7 @@ struct VisibleTasks {
 
     /// Whether a visible task newer than `id` exists within `filter` (for a "newest" link).
     func hasNewer(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool {
-        let (conditions, values, match) = filter.conditions()
+        let (conditions, values, match) = filter.conditions(viewerID: viewer.id)
         let (source, first): (String, [SQLBindable]) = match.map {
             ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
         } ?? ("tasks t WHERE t.id", [])

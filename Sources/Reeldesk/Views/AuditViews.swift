@@ -16,6 +16,7 @@ enum AuditViews {
         case .taskCancel: "cancelled"
         case .taskDelete: "deleted"
         case .taskVisibility: "changed visibility"
+        case .taskTags: "changed tags"
         case .submitRefused: "submission refused"
         case .userAdd: "added account"
         case .userRole: "changed role"

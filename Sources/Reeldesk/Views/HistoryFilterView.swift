@@ -12,7 +12,7 @@ enum HistoryFilterView {
             "ratios": options(AspectRatio.allCases, f.aspectRatio) { $0.rawValue },
             "audio_on": f.audio == true, "audio_off": f.audio == false,
             "owners": accounts.map { ["value": String($0.id), "label": $0.displayName, "selected": $0.id == f.ownerID] as [String: Any] },
-            "from": f.from ?? "", "to": f.to ?? "",
+            "from": f.from ?? "", "to": f.to ?? "", "tag": f.tag ?? "", "favourites": f.favourites,
             "active": !f.isEmpty,
         ]
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WebCore
 
 /// View models for tasks: plain string dictionaries (fast for swift-mustache, no reflection).
 enum TaskViews {
@@ -39,6 +40,10 @@ enum TaskViews {
         d["visibility"] = t.visibility.rawValue
         d["is_private"] = t.visibility == .private
         d["visibility_url"] = Route.setVisibility(id: t.id).path
+        d["tags"] = t.tags.map { ["name": $0, "url": Route.taskList.path + "?tag=" + URLEncodedForm.encode($0)] }
+        d["tags_text"] = t.tags.joined(separator: ", ")
+        d["tags_url"] = Route.setTags(id: t.id).path
+        d["favourite_url"] = Route.setFavourite(id: t.id).path
         if t.firstFrameFile != nil { d["first_frame_link"] = Route.taskFrame(id: t.id, which: .first).path }
         if t.lastFrameFile != nil { d["last_frame_link"] = Route.taskFrame(id: t.id, which: .last).path }
         d["cost"] = Formatting.usd(t.estimatedCostUSD)

@@ -85,6 +85,8 @@ public final class App: Responder {
         case .confirmDelete(let id): return try actions(db).confirmDelete(request, id: id)
         case .deleteTask(let id): return try actions(db).delete(request, id: id)
         case .setVisibility(let id): return try actions(db).setVisibility(request, id: id)
+        case .setFavourite(let id): return try actions(db).setFavourite(request, id: id)
+        case .setTags(let id): return try actions(db).setTags(request, id: id)
         case .events: return try EventsHandler(context: context, events: EventLog(db: db)).stream(request)
         case .health: return HealthHandler(context: context).check(database: db)  // (answered above)
         case .loginForm: return try auth(db).form(request)

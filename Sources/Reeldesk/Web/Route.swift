@@ -24,6 +24,10 @@ public enum Route: Equatable, Sendable {
     case taskFrame(id: Int64, which: FrameSlot)
     /// POST: private or team.
     case setVisibility(id: Int64)
+    /// POST `on=1|0`: the viewer's own star on a task.
+    case setFavourite(id: Int64)
+    /// POST `tags=a, b`: replaces the task's tags.
+    case setTags(id: Int64)
     /// An uploaded file by a signed, expiring link (`?expires=…&sig=…`): how the upstream fetches
     /// frames, and how a form shows an upload that has no task yet.
     case upload(name: String)
@@ -101,6 +105,8 @@ public enum Router {
             case "cancel": return pick(m, [.post: .cancel(id: id)])
             case "delete": return pick(m, [.get: .confirmDelete(id: id), .post: .deleteTask(id: id)])
             case "visibility": return pick(m, [.post: .setVisibility(id: id)])
+            case "favourite": return pick(m, [.post: .setFavourite(id: id)])
+            case "tags": return pick(m, [.post: .setTags(id: id)])
             default: return .notFound
             }
         case 4 where segments[0] == "tasks" && segments[2] == "frames":
@@ -144,6 +150,8 @@ extension Route {
         case .health: "/healthz"
         case .taskFrame(let id, let which): "/tasks/\(id)/frames/\(which.rawValue)"
         case .setVisibility(let id): "/tasks/\(id)/visibility"
+        case .setFavourite(let id): "/tasks/\(id)/favourite"
+        case .setTags(let id): "/tasks/\(id)/tags"
         case .upload(let name): "/uploads/\(name)"
         case .loginForm, .login: "/login"
         case .logout: "/logout"
