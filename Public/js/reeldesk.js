@@ -171,7 +171,17 @@
   function newRow(t) {
     var tr = document.createElement("tr");
     tr.setAttribute("data-task-id", String(t.id));
-    tr.appendChild(cell(String(t.id), t.url, "#"));
+    var idCell = cell(String(t.id), t.url, "#");
+    var pick = document.createElement("input");
+    pick.type = "checkbox";
+    pick.className = "pick";
+    pick.name = "ids";
+    pick.value = String(t.id);
+    pick.setAttribute("form", "compare-form");
+    pick.setAttribute("aria-label", "Select task " + t.id + " to compare");
+    idCell.insertBefore(document.createTextNode(" "), idCell.firstChild);
+    idCell.insertBefore(pick, idCell.firstChild);
+    tr.appendChild(idCell);
     var prompt = cell(t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt, t.url, "Prompt");
     prompt.className = "prompt-cell";
     tr.appendChild(prompt);
@@ -319,6 +329,52 @@
     update();
   }
 
+  // ---- Compare: the videos play, pause and seek as one ------------------------------------
+
+  function compareSync() {
+    var root = document.querySelector("[data-compare]");
+    if (!root) return;
+    var videos = Array.prototype.slice.call(root.querySelectorAll("[data-compare-video]"));
+    var play = root.querySelector("[data-compare-play]");
+    var seek = root.querySelector("[data-compare-seek]");
+    var time = root.querySelector("[data-compare-time]");
+    var sound = root.querySelector("[data-compare-sound]");
+    var lead = videos[0];
+    var seeking = false;
+    function longest() { return videos.reduce(function (m, v) { return Math.max(m, v.duration || 0); }, 0); }
+    function setAll(t) {
+      videos.forEach(function (v) { v.currentTime = Math.min(t, Math.max(0, (v.duration || t) - 0.05)); });
+    }
+    play.addEventListener("click", function () {
+      if (lead.paused) {
+        videos.forEach(function (v) { v.play().catch(function () {}); });
+        play.textContent = "Pause";
+      } else {
+        videos.forEach(function (v) { v.pause(); });
+        setAll(lead.currentTime);
+        play.textContent = "Play";
+      }
+    });
+    seek.addEventListener("input", function () {
+      seeking = true;
+      setAll(parseFloat(seek.value) * longest());
+      seeking = false;
+    });
+    sound.addEventListener("change", function () { lead.muted = !sound.checked; });
+    lead.addEventListener("ended", function () { play.textContent = "Play"; });
+    // Keep the others within a tenth of a second of the first while they play.
+    setInterval(function () {
+      var total = longest();
+      if (total && !seeking) seek.value = String(lead.currentTime / total);
+      time.textContent = lead.currentTime.toFixed(1) + " s";
+      if (lead.paused) return;
+      videos.slice(1).forEach(function (v) {
+        if (v.ended || lead.currentTime > (v.duration || 0)) return;
+        if (Math.abs(v.currentTime - lead.currentTime) > 0.1) v.currentTime = lead.currentTime;
+      });
+    }, 200);
+  }
+
   function focusErrors() {
     var summary = document.querySelector("[data-focus]");
     if (summary) summary.focus();
@@ -329,6 +385,7 @@
     guardForms();
     framePreviews();
     costEstimate();
+    compareSync();
     focusErrors();
     // Pages rendered without an event id (error pages, confirmations) show nothing live.
     var rendered = document.body.getAttribute("data-last-event-id");

@@ -5,6 +5,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 
 from .browser_tests import chromium, shot, wait_until
 from .client import Browser
@@ -272,6 +273,50 @@ def flow_search_the_history_in_chinese_and_english_with_filters_in_the_url(stack
         driver.find_element(By.CSS_SELECTOR, '[data-field="clear-filter"]').click()
         wait_until(driver, lambda d: d.current_url.rstrip("/").endswith("/tasks") and loaded(d), 10, "the whole history")
         print("    searched 狐狸 and a phrase with -owl and 720p: one task each; the URL reopens the same view")
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_compare_three_videos_that_play_and_seek_together(stack):
+    from selenium.webdriver.common.by import By
+    b = Browser(stack.port)
+    mark = os.urandom(3).hex()
+    ids = [create(b, prompt="a %s fox in the snow %s" % (colour, mark), resolution="480p", duration="6", seed=str(seed))
+           for colour, seed in (("red", 11), ("grey", 12), ("white", 13))]
+    for i in ids:
+        wait_status(stack, i, ("completed",), 60)
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/tasks?q=" + mark)
+        for i in ids:
+            driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"] input.pick' % i).click()
+        driver.find_element(By.CSS_SELECTOR, "#compare-form button").click()
+        wait_until(driver, lambda d: "/compare" in d.current_url and loaded(d), 10, "the compare page")
+        assert driver.find_elements(By.CSS_SELECTOR, "[data-compare-video]").__len__() == 3
+        wait_until(driver, lambda d: d.execute_script(
+            "return [...document.querySelectorAll('[data-compare-video]')].every(v => v.readyState >= 2)"), 20, "the videos to load")
+        differs = [r.find_element(By.TAG_NAME, "th").text for r in driver.find_elements(By.CSS_SELECTOR, ".compare-params tr.differs")]
+        marked = [m.text for m in driver.find_elements(By.CSS_SELECTOR, ".prompt-diff mark")]
+        assert "Seed" in differs and "Model" not in differs, differs
+        assert {"red", "grey", "white"} <= set(marked), marked
+        driver.find_element(By.CSS_SELECTOR, "[data-compare-play]").click()
+        time.sleep(1.0)
+        driver.execute_script("const s = document.querySelector('[data-compare-seek]'); s.value = '0.5';"
+                              "s.dispatchEvent(new Event('input', {bubbles: true}));")
+        time.sleep(0.8)
+        playing = driver.execute_script("return [...document.querySelectorAll('[data-compare-video]')].map(v => [v.currentTime, v.paused])")
+        times = [t for t, _ in playing]
+        shot(driver, "compare", "1-playing")
+        assert not any(p for _, p in playing), "all play"
+        assert max(times) - min(times) <= 0.2 and 3.0 <= min(times) <= 5.5, times
+        driver.find_element(By.CSS_SELECTOR, "[data-compare-play]").click()
+        time.sleep(0.3)
+        paused = driver.execute_script("return [...document.querySelectorAll('[data-compare-video]')].map(v => [v.currentTime, v.paused])")
+        assert all(p for _, p in paused) and max(t for t, _ in paused) - min(t for t, _ in paused) <= 0.2, paused
+        print("    3 videos after a seek to 3.0 s while playing: %s (spread %.3f s); paused together at %.2f s"
+              % (", ".join("%.2f" % t for t in times), max(times) - min(times), paused[0][0]))
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)

@@ -43,3 +43,26 @@ def tags_and_favourites_follow_the_team_rules_and_filter_the_history(stack):
     page = a.get("/tasks?q=harbour&tag=night&status=queued&status=completed")
     assert set(ids_on(page)) <= {shared} and 'name="tag" value="night"' in page.text
     print("    tags set by another member, filtered by tag and by each person's stars; private tasks 404, viewers 403 on tags")
+
+
+@test
+def compare_refuses_what_it_cannot_show_and_hides_what_one_may_not_see(stack):
+    from .generation_tests import wait_status
+    a = Browser(stack.port, login=add_account(stack, "comparer", "member"))
+    b = Browser(stack.port)
+    done = [create(a, prompt="compare me %d" % i, resolution="480p", duration="4", visibility="team") for i in range(2)]
+    secret = create(a, prompt="compare secret", resolution="480p", duration="4", visibility="private")
+    running = create(a, prompt="compare running [sim:never]", resolution="480p", duration="4", visibility="team")
+    for i in done + [secret]:
+        wait_status(stack, i, ("completed",), 60)
+    r = b.get("/compare?ids=%d&ids=%d" % tuple(done))
+    assert r.status == 200 and r.text.count("data-compare-video") == 2 and "/tasks/%d/video" % done[0] in r.text
+    assert b.get("/compare?ids=%d,%d" % tuple(done)).status == 200, "comma-separated works too"
+    assert b.get("/compare?ids=%d" % done[0]).status == 400
+    assert b.get("/compare?ids=%d&ids=%d&ids=%d&ids=%d&ids=%d" % (done[0], done[1], secret, running, 999999)).status == 400
+    assert b.get("/compare?ids=%d&ids=%d" % (done[0], secret)).status == 404, "another's private task is not there"
+    assert a.get("/compare?ids=%d&ids=%d" % (done[0], secret)).status == 200
+    r = b.get("/compare?ids=%d&ids=%d" % (done[0], running))
+    assert r.status == 422 and "no video yet" in r.text
+    assert b.get("/compare?ids=%27%20OR%201%3D1&ids=..%2F1").status == 400
+    print("    compare: 2 shown; 1 or 5 ids 400, another's private task 404, one without video 422")

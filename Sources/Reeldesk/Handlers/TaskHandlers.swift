@@ -156,6 +156,7 @@ struct TaskHandlers {
             // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
             "is_first_page": before == nil && filter.isEmpty,
             "is_filtered": !filter.isEmpty,
+            "can_compare": true,
             "live_limit": String(Self.pageSize),
             "filter": try HistoryFilterView.context(filter, accounts: AccountStore(db: store.db).list()),
         ]

@@ -73,6 +73,7 @@ public final class App: Responder {
         switch route {
         case .home: return try tasks(db).home(request)
         case .taskList: return try tasks(db).list(request)
+        case .compare: return try CompareHandler(store: TaskStore(db: db), pages: PageRenderer(context: context, db: db)).show(request)
         case .createTask: return try tasks(db).create(request)
         case .task(let id): return try tasks(db).show(request, id: id)
         case .taskVideo(let id): return try media(db).video(request, id: id)
@@ -128,7 +129,7 @@ extension Route {
     /// everything else (streams, files, actions) answers 401.
     var isPage: Bool {
         switch self {
-        case .home, .taskList, .task, .confirmDelete, .admin, .adminUsers, .audit: true
+        case .home, .taskList, .compare, .task, .confirmDelete, .admin, .adminUsers, .audit: true
         default: false
         }
     }

@@ -81,7 +81,7 @@ extension Route {
     var access: Access {
         switch self {
         case .health, .login, .loginForm, .upload: .open
-        case .home, .taskList, .task, .taskVideo, .taskPoster, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
+        case .home, .taskList, .compare, .task, .taskVideo, .taskPoster, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
         case .createTask, .regenerate, .retry, .cancel, .deleteTask, .setVisibility, .setTags: .member
         case .admin, .adminUsers, .addUser, .updateUser, .saveSettings, .audit, .auditCSV: .admin
         }

@@ -4,6 +4,8 @@ import WebCore
 public enum Route: Equatable, Sendable {
     case home
     case taskList
+    /// 2–4 completed tasks side by side (`?ids=…`).
+    case compare
     case createTask
     case task(id: Int64)
     /// The archived video (`?download=1` saves it under a readable name).
@@ -68,6 +70,8 @@ public enum Router {
             return pick(m, [.get: .home])
         case 1 where segments[0] == "tasks":
             return pick(m, [.get: .taskList, .post: .createTask])
+        case 1 where segments[0] == "compare":
+            return pick(m, [.get: .compare])
         case 1 where segments[0] == "events":
             return pick(m, [.get: .events])
         case 1 where segments[0] == "healthz":
@@ -139,6 +143,7 @@ extension Route {
         switch self {
         case .home: "/"
         case .taskList, .createTask: "/tasks"
+        case .compare: "/compare"
         case .task(let id): "/tasks/\(id)"
         case .taskVideo(let id): "/tasks/\(id)/video"
         case .taskPoster(let id): "/tasks/\(id)/poster"
