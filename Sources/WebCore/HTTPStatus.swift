@@ -5,6 +5,7 @@ public struct HTTPStatus: Equatable, Hashable, Sendable {
     public init(_ code: Int) { self.code = code }
 
     public static let ok = HTTPStatus(200)
+    public static let created = HTTPStatus(201)
     public static let seeOther = HTTPStatus(303)
     public static let notModified = HTTPStatus(304)
     public static let badRequest = HTTPStatus(400)
@@ -23,6 +24,7 @@ public struct HTTPStatus: Equatable, Hashable, Sendable {
     public var reason: String {
         switch code {
         case 200: "OK"
+        case 201: "Created"
         case 201: "Created"
         case 204: "No Content"
         case 206: "Partial Content"

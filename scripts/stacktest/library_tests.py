@@ -66,3 +66,91 @@ def compare_refuses_what_it_cannot_show_and_hides_what_one_may_not_see(stack):
     assert r.status == 422 and "no video yet" in r.text
     assert b.get("/compare?ids=%27%20OR%201%3D1&ids=..%2F1").status == 400
     print("    compare: 2 shown; 1 or 5 ids 400, another's private task 404, one without video 422")
+
+
+def api(port, method, path, token=None, body=None, headers=None, cookie_browser=None):
+    """A JSON API call with a bearer token (or a signed-in Browser's cookies); returns (status, json, headers)."""
+    import json
+    b = cookie_browser or Browser(port, login=None)
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    r = b.request(method, path, body=data, headers=h)
+    try:
+        parsed = json.loads(r.text)
+    except ValueError:
+        parsed = None
+    return r.status, parsed, r.headers
+
+
+def make_token(b, name="script"):
+    page = post(b, "/account/tokens", {"name": name}, token_from="/account")
+    assert page.status == 200, page.status
+    m = re.search(r'data-field="token-value">(rdk_[0-9a-f]{64})<', page.text)
+    assert m, page.text[:500]
+    return m.group(1)
+
+
+@test
+def the_json_api_answers_what_the_pages_show_refuses_what_they_refuse_and_errs_in_json(stack):
+    import json
+    from .generation_tests import wait_status
+    owner = Browser(stack.port, login=add_account(stack, "apiowner", "member"))
+    other = Browser(stack.port, login=add_account(stack, "apiother", "member"))
+    watcher = Browser(stack.port, login=add_account(stack, "apiwatch", "viewer"))
+    token, other_token, viewer_token = make_token(owner), make_token(other), make_token(watcher, "read only")
+    assert token not in owner.get("/account").text, "a token is shown only once"
+    # Create through the API: 201, Location, the form's defaults and a drawn seed.
+    status, t, headers = api(stack.port, "POST", "/api/tasks", token, {"prompt": "api fox at dawn", "duration": 4, "resolution": "480p",
+                                                                       "audio": False, "camera_fixed": True, "visibility": "private"})
+    assert status == 201 and headers["Location"] == "/api/tasks/%d" % t["id"], (status, t)
+    assert t["camera_fixed"] is True and t["audio"] is False and t["seed_drawn"] is True and t["visibility"] == "private"
+    wait_status(stack, t["id"], ("completed",), 60)
+    status, done, _ = api(stack.port, "GET", "/api/tasks/%d" % t["id"], token)
+    assert status == 200 and done["status"] == "completed" and done["video"]["url"] == "/tasks/%d/video" % t["id"]
+    assert owner.get(done["video"]["url"]).status == 200
+    # The same data as the pages: the list with a filter is the history page with that filter.
+    shared = [create(owner, prompt="api shared %d" % i, resolution="480p", duration="4", visibility="team") for i in range(3)]
+    for query in ("q=api", "q=api+shared&resolution=480p", "status=completed"):
+        status, listing, _ = api(stack.port, "GET", "/api/tasks?limit=50&" + query, other_token)
+        assert status == 200 and [x["id"] for x in listing["tasks"]] == ids_on(other.get("/tasks?" + query)), query
+    status, page1, _ = api(stack.port, "GET", "/api/tasks?q=api+shared&limit=2", token)
+    status, page2, _ = api(stack.port, "GET", page1["next"], token)
+    assert [x["id"] for x in page1["tasks"] + page2["tasks"]] == sorted(shared, reverse=True) and page2["next"] is None
+    # What the pages refuse, the API refuses, in JSON.
+    status, err, _ = api(stack.port, "GET", "/api/tasks/%d" % t["id"], other_token)
+    assert status == 404 and err["error"]["status"] == 404, "another's private task is not there"
+    assert t["id"] not in [x["id"] for x in api(stack.port, "GET", "/api/tasks?q=api+fox", other_token)[1]["tasks"]]
+    status, err, _ = api(stack.port, "POST", "/api/tasks", viewer_token, {"prompt": "a viewer's wish"})
+    assert status == 403 and "role" in err["error"]["message"]
+    status, err, headers = api(stack.port, "GET", "/api/tasks", None)
+    assert status == 401 and headers.get("WWW-Authenticate", "").startswith("Bearer") and err["error"]["status"] == 401
+    assert api(stack.port, "GET", "/api/tasks", "rdk_" + "0" * 64)[0] == 401
+    status, err, _ = api(stack.port, "POST", "/api/tasks", token, {"prompt": "", "duration": 99, "resolution": "8k", "seed": "abc"})
+    fields = sorted(f["field"] for f in err["error"]["fields"])
+    assert status == 422 and fields == ["duration", "prompt", "resolution", "seed"], (status, err)
+    r = owner.request("POST", "/api/tasks", body=b"{not json", headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    assert r.status == 400 and json.loads(r.text)["error"]["status"] == 400
+    # A browser session reads the API; its writes need the form token in X-CSRF-Token.
+    status, listing, _ = api(stack.port, "GET", "/api/tasks?limit=1", cookie_browser=owner)
+    assert status == 200 and len(listing["tasks"]) == 1
+    assert api(stack.port, "POST", "/api/tasks", body={"prompt": "no header"}, cookie_browser=owner)[0] == 403
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', owner.get("/").text).group(1)
+    status, made, _ = api(stack.port, "POST", "/api/tasks", body={"prompt": "from the page's script", "resolution": "480p", "duration": 4},
+                          headers={"X-CSRF-Token": csrf}, cookie_browser=owner)
+    assert status == 201, (status, made)
+    assert api(stack.port, "POST", "/api/tasks", body={"prompt": "x"}, headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"},
+               cookie_browser=owner)[0] == 403
+    # A token is for the API only, and dies when revoked.
+    assert Browser(stack.port, login=None).request("GET", "/tasks", headers={"Authorization": "Bearer " + token}).status == 303
+    token_id = re.search(r'data-token-id="(\d+)"', owner.get("/account").text).group(1)
+    assert post(owner, "/account/tokens/%s/revoke" % token_id, {}, token_from="/account").status == 303
+    assert api(stack.port, "GET", "/api/tasks", token)[0] == 401
+    doc = json.loads(Browser(stack.port, login=None).get("/api/openapi.json").text)
+    assert doc["openapi"].startswith("3.") and {"/api/tasks", "/api/tasks/{id}"} <= set(doc["paths"])
+    print("    API: 201 + Location, lists equal to the history pages for 3 filters, keyset next links; 404/403/401/422/400 "
+          "as JSON with fields; session reads, writes need X-CSRF-Token; revoked token 401; OpenAPI %s" % doc["openapi"])

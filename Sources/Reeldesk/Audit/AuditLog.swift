@@ -28,6 +28,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case taskDelete = "task.delete"
     case taskVisibility = "task.visibility"
     case taskTags = "task.tags"
+    case tokenCreate = "token.create"
+    case tokenRevoke = "token.revoke"
     case submitRefused = "task.refused"
     case userAdd = "user.add"
     case userRole = "user.role"

@@ -27,6 +27,13 @@ struct Authenticator {
     /// The viewer and the value their form tokens are bound to (nil: the browser's nonce cookie).
     func identify(_ raw: Request, db: Database?) -> (viewer: Viewer, csrfBinding: String?) {
         guard let db else { return (.anonymous, nil) }
+        // Scripts: a personal token, on the JSON API only (a page never takes one).
+        if raw.path.hasPrefix("/api/"), let value = raw.headers["Authorization"] {
+            guard value.hasPrefix("Bearer "), let account = try? APITokens(db: db).resolve(String(value.dropFirst(7))) else {
+                return (.anonymous, nil)
+            }
+            return (Viewer(account: account, sessionID: nil, byToken: true), nil)
+        }
         if let header = config.trustedUserHeader {
             // Behind the proxy the header is the only way in: it is set (and overwritten) by nginx.
             guard let name = raw.headers[header], Account.isValidName(name),

@@ -35,33 +35,49 @@ struct TaskHandlers {
         let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
         let form = try FormBody.decode(request.request, limits: limits)
         try context.csrf.require(nonce: request.csrfNonce, form: form)
+        switch try submit(form, request: request) {
+        case .created(let task), .repeated(let task): return .redirect(to: Route.task(id: task.id).path)
+        case .rejected(let errors, let status): return try reject(request, form: form, errors: errors, status: status)
+        }
+    }
+
+    enum SubmitOutcome {
+        case created(TaskRecord)
+        /// The same rendered form (or the same API submission token) again: the first one's task.
+        case repeated(TaskRecord)
+        case rejected([FieldError], HTTPStatus)
+    }
+
+    /// The one path from a decoded, token-checked form to a stored task, for the page's form and
+    /// the JSON API alike: the same rules, the same refusals.
+    func submit(_ form: FormData, request: RequestContext) throws -> SubmitOutcome {
         if let token = SubmissionToken.parse(form["submission_token"]), let first = try store.taskForSubmission(token) {
-            return .redirect(to: Route.task(id: first.id).path)
+            return .repeated(first)
         }
         let input: NewTaskForm
         switch NewTaskForm.validate(form) {
-        case .failure(let errors): return try reject(request, form: form, errors: errors.errors)
+        case .failure(let errors): return .rejected(errors.errors, .unprocessableContent)
         case .success(let valid): input = valid
         }
         let urlErrors = checkTypedURLs(input.parameters)
-        if !urlErrors.isEmpty { return try reject(request, form: form, errors: urlErrors) }
+        if !urlErrors.isEmpty { return .rejected(urlErrors, .unprocessableContent) }
         // A remix must come from a task this person may see (the same rule as its page).
         if let parent = input.remixOf, try store.visible(to: request.viewer).find(parent) == nil {
             throw HTTPError(.notFound, "There is no task \(parent).")
         }
         let task: TaskRecord
         do {
-            guard let made = try store(input, request: request) else { return try reject(request, form: form, errors: []) }
+            guard let made = try store(input, request: request) else { return .rejected([], .unprocessableContent) }
             task = made
         } catch let f as ImageDecodeCheck.Failure {
-            return try reject(request, form: form, errors: [FieldError(field: f.field, message: ImageDecodeCheck.message(f))])
+            return .rejected([FieldError(field: f.field, message: ImageDecodeCheck.message(f))], .unprocessableContent)
         } catch let refusal as SpendRefusal {
-            return try reject(request, form: form, errors: [FieldError(field: "budget", message: refusal.message)], status: HTTPStatus(409))
+            return .rejected([FieldError(field: "budget", message: refusal.message)], HTTPStatus(409))
         }
         context.hub.notify()
         context.wakePoller()
         context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(task.id)"])
-        return .redirect(to: Route.task(id: task.id).path)
+        return .created(task)
     }
 
     /// Typed frame URLs must answer with a usable image now, not fail upstream later.

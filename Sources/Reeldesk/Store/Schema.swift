@@ -196,6 +196,19 @@ public enum Schema {
         );
         CREATE INDEX favourites_by_task ON favourites(task_id);
         """,
+        // 8: personal API tokens for scripts (only their SHA-256 is kept, like sessions).
+        """
+        CREATE TABLE api_tokens (
+            id           INTEGER PRIMARY KEY,
+            user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name         TEXT NOT NULL,
+            token_hash   TEXT NOT NULL UNIQUE,
+            created_at   REAL NOT NULL,
+            last_used_at REAL,
+            revoked_at   REAL
+        );
+        CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -17,6 +17,8 @@ enum AuditViews {
         case .taskDelete: "deleted"
         case .taskVisibility: "changed visibility"
         case .taskTags: "changed tags"
+        case .tokenCreate: "made an API token"
+        case .tokenRevoke: "revoked an API token"
         case .submitRefused: "submission refused"
         case .userAdd: "added account"
         case .userRole: "changed role"

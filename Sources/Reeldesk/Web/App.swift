@@ -57,8 +57,9 @@ public final class App: Responder {
     private func dispatch(_ route: Route, _ raw: Request) throws -> Response {
         // Health checks answer even when the database cannot be opened.
         if route == .health { return HealthHandler(context: context).check(database: try? database()) }
-        // Every POST passes the cheap checks before anything decodes its body.
-        if raw.method == .post { try context.csrf.precheck(raw) }
+        // Every POST passes the cheap checks before anything decodes its body (the JSON API
+        // checks its own: a token, or a session with the form token in a header).
+        if raw.method == .post, !route.isAPI { try context.csrf.precheck(raw) }
         let db = try database()
         let request = context.requestContext(raw, db: db)
         current = request
@@ -73,6 +74,13 @@ public final class App: Responder {
         switch route {
         case .home: return try tasks(db).home(request)
         case .taskList: return try tasks(db).list(request)
+        case .apiTaskList: return try api(db).list(request)
+        case .apiTask(let id): return try api(db).show(request, id: id)
+        case .apiCreateTask: return try api(db).create(request)
+        case .apiDescription: return try api(db).description()
+        case .account: return try AccountHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db)).show(request)
+        case .createToken: return try AccountHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db)).createToken(request)
+        case .revokeToken(let id): return try AccountHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db)).revokeToken(request, id: id)
         case .compare: return try CompareHandler(store: TaskStore(db: db), pages: PageRenderer(context: context, db: db)).show(request)
         case .createTask: return try tasks(db).create(request)
         case .task(let id): return try tasks(db).show(request, id: id)
@@ -107,6 +115,10 @@ public final class App: Responder {
         TaskHandlers(context: context, store: TaskStore(db: db), events: EventLog(db: db), pages: PageRenderer(context: context, db: db))
     }
 
+    private func api(_ db: Database) -> APIHandlers {
+        APIHandlers(context: context, store: TaskStore(db: db), tasks: tasks(db))
+    }
+
     private func actions(_ db: Database) -> TaskActions {
         TaskActions(context: context, store: TaskStore(db: db), pages: PageRenderer(context: context, db: db))
     }
@@ -125,11 +137,19 @@ public final class App: Responder {
 }
 
 extension Route {
+    /// JSON in and out; errors as JSON too (ErrorPages).
+    var isAPI: Bool {
+        switch self {
+        case .apiTaskList, .apiTask, .apiCreateTask, .apiDescription: true
+        default: false
+        }
+    }
+
     /// HTML pages a browser navigates to: without a session they redirect to the login page;
     /// everything else (streams, files, actions) answers 401.
     var isPage: Bool {
         switch self {
-        case .home, .taskList, .compare, .task, .confirmDelete, .admin, .adminUsers, .audit: true
+        case .home, .taskList, .compare, .account, .task, .confirmDelete, .admin, .adminUsers, .audit: true
         default: false
         }
     }

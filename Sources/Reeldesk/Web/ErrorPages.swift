@@ -9,7 +9,18 @@ struct ErrorPages {
     /// The page for `error` raised while handling `request`.
     func response(for error: Error, request: Request, as ctx: RequestContext?) -> Response {
         let httpError = classify(error, request: request)
+        if request.path.hasPrefix("/api/") { return json(httpError) }
         return page(httpError, request: request, as: ctx)
+    }
+
+    /// The JSON API's errors: `{"error": {"status": 404, "message": "…", "fields": []}}`.
+    func json(_ e: HTTPError) -> Response {
+        var response = (try? APIHandlers.json(APIErrorBody(error: .init(status: e.status.code, message: e.message)), status: e.status))
+            ?? Response.json(Array("{\"error\":{\"status\":\(e.status.code)}}".utf8), status: e.status)
+        if !e.allowed.isEmpty { response.headers.set("Allow", e.allowed.map(\.description).joined(separator: ", ")) }
+        if e.status == .serviceUnavailable { response.headers.set("Retry-After", "5") }
+        if e.status == .unauthorized { response.headers.set("WWW-Authenticate", "Bearer realm=\"reeldesk\"") }
+        return response
     }
 
     /// Maps any error to the HTTP error shown; logs what the browser must not see.

@@ -21,8 +21,10 @@ struct RequestContext {
 /// The person behind a request and what they may do.
 struct Viewer: Sendable, Equatable {
     let account: Account?
-    /// The session row (nil for the trusted header and for nobody).
+    /// The session row (nil for the trusted header, an API token and nobody).
     let sessionID: Int64?
+    /// Signed in by an API token (`Authorization: Bearer`): no ambient credential, so no CSRF.
+    var byToken = false
 
     static let anonymous = Viewer(account: nil, sessionID: nil)
 
@@ -80,7 +82,9 @@ extension Route {
 
     var access: Access {
         switch self {
-        case .health, .login, .loginForm, .upload: .open
+        case .health, .login, .loginForm, .upload, .apiDescription: .open
+        case .apiTaskList, .apiTask, .account, .createToken, .revokeToken: .signedIn
+        case .apiCreateTask: .member
         case .home, .taskList, .compare, .task, .taskVideo, .taskPoster, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
         case .createTask, .regenerate, .retry, .cancel, .deleteTask, .setVisibility, .setTags: .member
         case .admin, .adminUsers, .addUser, .updateUser, .saveSettings, .audit, .auditCSV: .admin

@@ -6,6 +6,16 @@ public enum Route: Equatable, Sendable {
     case taskList
     /// 2–4 completed tasks side by side (`?ids=…`).
     case compare
+    /// The JSON API (APIHandlers): the history with the same filters, one task, a new task, and
+    /// its OpenAPI description.
+    case apiTaskList
+    case apiTask(id: Int64)
+    case apiCreateTask
+    case apiDescription
+    /// The account page: the person's API tokens.
+    case account
+    case createToken
+    case revokeToken(id: Int64)
     case createTask
     case task(id: Int64)
     /// The archived video (`?download=1` saves it under a readable name).
@@ -72,6 +82,20 @@ public enum Router {
             return pick(m, [.get: .taskList, .post: .createTask])
         case 1 where segments[0] == "compare":
             return pick(m, [.get: .compare])
+        case 1 where segments[0] == "account":
+            return pick(m, [.get: .account])
+        case 2 where segments[0] == "account" && segments[1] == "tokens":
+            return pick(m, [.post: .createToken])
+        case 4 where segments[0] == "account" && segments[1] == "tokens" && segments[3] == "revoke":
+            guard let id = parseID(segments[2]) else { return .notFound }
+            return pick(m, [.post: .revokeToken(id: id)])
+        case 2 where segments[0] == "api" && segments[1] == "tasks":
+            return pick(m, [.get: .apiTaskList, .post: .apiCreateTask])
+        case 2 where segments[0] == "api" && segments[1] == "openapi.json":
+            return pick(m, [.get: .apiDescription])
+        case 3 where segments[0] == "api" && segments[1] == "tasks":
+            guard let id = parseID(segments[2]) else { return .notFound }
+            return pick(m, [.get: .apiTask(id: id)])
         case 1 where segments[0] == "events":
             return pick(m, [.get: .events])
         case 1 where segments[0] == "healthz":
@@ -144,6 +168,12 @@ extension Route {
         case .home: "/"
         case .taskList, .createTask: "/tasks"
         case .compare: "/compare"
+        case .apiTaskList, .apiCreateTask: "/api/tasks"
+        case .apiTask(let id): "/api/tasks/\(id)"
+        case .apiDescription: "/api/openapi.json"
+        case .account: "/account"
+        case .createToken: "/account/tokens"
+        case .revokeToken(let id): "/account/tokens/\(id)/revoke"
         case .task(let id): "/tasks/\(id)"
         case .taskVideo(let id): "/tasks/\(id)/video"
         case .taskPoster(let id): "/tasks/\(id)/poster"

@@ -1,0 +1,231 @@
+import Foundation
+import WebCore
+
+/// The JSON API for scripts and other tools (described in templates/api/openapi.json.mustache).
+/// The same rules as the pages: what a viewer may not see is 404, roles are checked by route,
+/// new tasks go through `TaskHandlers.submit` (the form's validation, budgets and audit).
+/// Signed in by a personal token (`Authorization: Bearer rdk_…`) or, from a browser, by the
+/// session with the page's form token in `X-CSRF-Token` for writes.
+struct APIHandlers {
+    let context: AppContext
+    let store: TaskStore
+    let tasks: TaskHandlers
+
+    static let defaultLimit = 50
+    static let maxLimit = 100
+
+    /// GET /api/tasks?q=…&status=…&before=ID&limit=N: newest first, the history's filters.
+    func list(_ request: RequestContext) throws -> Response {
+        let q = request.queryItems
+        let before = q["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let limit = q["limit"].flatMap { Int($0) }.map { max(1, min(Self.maxLimit, $0)) } ?? Self.defaultLimit
+        let filter = TaskFilter(q)
+        let visible = store.visible(to: request.viewer)
+        let keys = try visible.keys(before: before, limit: limit + 1, filter: filter)
+        let page = Array(keys.prefix(limit))
+        let byID = Dictionary(uniqueKeysWithValues: try visible.tasks(page.map(\.id)).map { ($0.id, $0) })
+        var next: String?
+        if keys.count > limit, let last = page.last {
+            next = Route.apiTaskList.path + "?" + ([filter.query, "limit=\(limit)", "before=\(last.id)"].filter { !$0.isEmpty }.joined(separator: "&"))
+        }
+        return try Self.json(APITaskList(tasks: page.compactMap { byID[$0.id] }.map(APITask.init), next: next))
+    }
+
+    /// GET /api/tasks/{id}.
+    func show(_ request: RequestContext, id: Int64) throws -> Response {
+        guard let t = try store.visible(to: request.viewer).find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        return try Self.json(APITask(t))
+    }
+
+    /// POST /api/tasks: JSON (or a form, for uploads). 201 with the task; 422 with every field's
+    /// problem; 409 over a budget or the in-flight cap.
+    func create(_ request: RequestContext) throws -> Response {
+        try checkOrigin(request)
+        let form: FormData
+        if request.mediaType == "application/json" {
+            form = try Self.form(fromJSON: request.body)
+        } else {
+            let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
+            form = try FormBody.decode(request.request, limits: limits)
+        }
+        if !request.viewer.byToken {
+            // A browser session is an ambient credential: a write needs the page's form token.
+            let token = request.headers["X-CSRF-Token"] ?? ""
+            guard SHA256.constantTimeEquals(context.csrf.token(forNonce: request.csrfNonce), token) else {
+                throw HTTPError(.forbidden, "Send the page's form token in X-CSRF-Token, or use an API token.")
+            }
+        }
+        switch try tasks.submit(form, request: request) {
+        case .created(let t):
+            var r = try Self.json(APITask(t), status: .created)
+            r.headers.set("Location", Route.apiTask(id: t.id).path)
+            return r
+        case .repeated(let t):
+            return try Self.json(APITask(t))
+        case .rejected(let errors, let status):
+            return try Self.json(APIErrorBody(error: .init(status: status.code, message: status.code == 409
+                ? "The task was not stored: a budget or the in-flight limit." : "The task was not stored: see fields.",
+                fields: errors.map { .init(field: $0.field, message: $0.message) })), status: status)
+        }
+    }
+
+    /// GET /api/openapi.json.
+    func description() throws -> Response {
+        var r = Response.json(Array(try context.views.render("api/openapi.json", [:]).utf8))
+        r.headers.set("Cache-Control", "no-cache")
+        return r
+    }
+
+    /// Another site's page may not use a visitor's session to write.
+    private func checkOrigin(_ request: RequestContext) throws {
+        guard !request.viewer.byToken, let origin = request.headers["Origin"] else { return }
+        guard context.csrf.isOwnOrigin(origin, host: request.headers["Host"]) else {
+            throw HTTPError(.forbidden, "This request was sent from another site (\(origin.prefix(100))).")
+        }
+    }
+
+    /// A JSON object as the form's fields: strings and numbers as they are, booleans as the
+    /// form's checkboxes (`camera_fixed` is the form's `camerafixed`).
+    static func form(fromJSON body: [UInt8]) throws -> FormData {
+        guard body.count <= 256 * 1024 else { throw HTTPError(.payloadTooLarge, "The JSON body is over 256 KB.") }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw HTTPError(.badRequest, "The body must be a JSON object.")
+        }
+        var form = FormData()
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            let name = key == "camera_fixed" ? "camerafixed" : key
+            switch value {
+            // JSON's true/false come as NSNumber with the char type code; numbers never do.
+            case let n as NSNumber where String(cString: n.objCType) == "c": if n.boolValue { form.append(name, "on") }
+            case let n as NSNumber: form.append(name, n.stringValue)
+            case let s as String: form.append(name, s)
+            case is NSNull: continue
+            default: throw HTTPError(.badRequest, "\(key.prefix(64)) must be a string, a number or true/false.")
+            }
+        }
+        return form
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var r = Response.json(Array(try encoder.encode(value)), status: status)
+        r.headers.set("Cache-Control", "no-store")
+        r.headers.set("X-Content-Type-Options", "nosniff")
+        return r
+    }
+}
+
+/// One task as the API shows it (snake_case keys; times in seconds since 1970, UTC).
+struct APITask: Encodable {
+    struct Video: Encodable {
+        let url: String
+        let downloadUrl: String
+        let posterUrl: String?
+        let width: Int
+        let height: Int
+        let seconds: Double
+        let fps: Double
+        let hasAudio: Bool
+        let bytes: Int64
+    }
+
+    let id: Int64
+    let url: String
+    let status: String
+    let progress: Int
+    let prompt: String
+    let model: String
+    let duration: Int
+    let aspectRatio: String
+    let resolution: String
+    let seed: Int64?
+    let seedDrawn: Bool
+    let audio: Bool
+    let cameraFixed: Bool
+    let firstFrameUrl: String?
+    let lastFrameUrl: String?
+    let firstFrameUploaded: Bool
+    let lastFrameUploaded: Bool
+    let visibility: String
+    let ownerId: Int64?
+    let tags: [String]
+    let errorMessage: String?
+    let parentId: Int64?
+    let lineage: String?
+    let estimatedCostUsd: Double
+    let finalCostUsd: Double?
+    let createdAt: Double
+    let submittedAt: Double?
+    let completedAt: Double?
+    let video: Video?
+
+    init(_ t: TaskRecord) {
+        let p = t.parameters
+        id = t.id
+        url = Route.task(id: t.id).path
+        status = t.status.rawValue
+        progress = t.progress
+        prompt = p.prompt
+        model = p.model
+        duration = p.duration
+        aspectRatio = p.aspectRatio.rawValue
+        resolution = p.resolution.rawValue
+        seed = p.seed
+        seedDrawn = t.seedDrawn
+        audio = p.audio
+        cameraFixed = p.cameraFixed
+        firstFrameUrl = p.firstFrameURL
+        lastFrameUrl = p.lastFrameURL
+        firstFrameUploaded = t.firstFrameFile != nil
+        lastFrameUploaded = t.lastFrameFile != nil
+        visibility = t.visibility.rawValue
+        ownerId = t.ownerID
+        tags = t.tags
+        errorMessage = t.errorMessage
+        parentId = t.parentTaskID
+        lineage = t.lineage?.rawValue
+        estimatedCostUsd = t.estimatedCostUSD
+        finalCostUsd = t.finalCostUSD
+        createdAt = t.createdAt
+        submittedAt = t.submittedAt
+        completedAt = t.completedAt
+        if let links = MediaLinks(t), let v = t.video {
+            video = Video(url: links.video, downloadUrl: links.download, posterUrl: links.poster, width: v.width, height: v.height,
+                          seconds: v.seconds, fps: v.fps, hasAudio: v.hasAudio, bytes: v.bytes)
+        } else {
+            video = nil
+        }
+    }
+}
+
+struct APITaskList: Encodable {
+    let tasks: [APITask]
+    /// The next (older) page, with the same filters; nil on the last page.
+    let next: String?
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encode(next, forKey: .next)  // null rather than absent: the last page says so
+    }
+
+    enum CodingKeys: String, CodingKey { case tasks, next }
+}
+
+/// `{"error": {"status": 422, "message": "…", "fields": [{"field": "prompt", "message": "…"}]}}`.
+struct APIErrorBody: Encodable {
+    struct Detail: Encodable {
+        struct Field: Encodable {
+            let field: String
+            let message: String
+        }
+
+        let status: Int
+        let message: String
+        var fields: [Field] = []
+    }
+
+    let error: Detail
+}
