@@ -122,6 +122,14 @@ import WebCore
         }
     }
 
+    @Test func theOpenAPIDocumentRendersAsJSONNamingEveryAPIPath() throws {
+        let text = try views.render("api/openapi.json", [:])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let paths = try #require(doc["paths"] as? [String: Any])
+        #expect(Set(paths.keys) == ["/api/tasks", "/api/tasks/{id}", "/api/openapi.json"])
+        #expect((doc["openapi"] as? String)?.hasPrefix("3.") == true)
+    }
+
     @Test func unknownTemplateThrows() {
         #expect(throws: Views.MissingTemplate.self) { try views.render("pages/nope", [:]) }
     }
