@@ -70,6 +70,40 @@
     if (kind === "task.deleted") { removeTask(t.id, t.hidden); return; }
     document.querySelectorAll('[data-task-id="' + t.id + '"]').forEach(function (el) { applyStatus(el, t); });
     if (kind === "task.created") { addRow(t); addToFamily(t); countNewer(); }
+    if (t.finished) tellOwner(t);
+  }
+
+  // ---- Telling the owner: a badge in the tab title, and a notification if allowed ----------
+
+  var me = 0, unread = 0, baseTitle = "", told = {};
+
+  function tellOwner(t) {
+    if (!me || t.owner_id !== me || told[t.id]) return;
+    told[t.id] = true;
+    unread++;
+    document.title = "(" + unread + ") " + baseTitle;
+    if (window.Notification && Notification.permission === "granted") {
+      try {
+        new Notification("Task " + t.id + ": " + t.status_label, { body: t.prompt.slice(0, 140), tag: "reeldesk-task-" + t.id });
+      } catch (e) { /* some browsers allow notifications only from a service worker */ }
+    }
+  }
+
+  function notifications() {
+    me = parseInt(document.body.getAttribute("data-viewer-id"), 10) || 0;
+    baseTitle = document.title;
+    // Read: the badge goes when the person is back on the page.
+    function clear() { if (unread) { unread = 0; document.title = baseTitle; } }
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") clear(); });
+    document.addEventListener("pointerdown", clear);
+    document.addEventListener("keydown", clear);
+    var ask = document.querySelector("[data-notify-me]");
+    if (ask && me && window.Notification && Notification.permission === "default") {
+      ask.hidden = false;
+      ask.addEventListener("click", function () {
+        Notification.requestPermission().then(function () { ask.hidden = true; });
+      });
+    }
   }
 
   function field(root, name) { return root.querySelector('[data-field="' + name + '"]'); }
@@ -332,13 +366,14 @@
   // ---- Compare: the videos play, pause and seek as one ------------------------------------
 
   function compareSync() {
-    var root = document.querySelector("[data-compare]");
+    var root = document.querySelector("section[data-compare]");
     if (!root) return;
     var videos = Array.prototype.slice.call(root.querySelectorAll("[data-compare-video]"));
     var play = root.querySelector("[data-compare-play]");
     var seek = root.querySelector("[data-compare-seek]");
     var time = root.querySelector("[data-compare-time]");
     var sound = root.querySelector("[data-compare-sound]");
+    if (!videos.length || !play || !seek || !time || !sound) return;
     var lead = videos[0];
     var seeking = false;
     function longest() { return videos.reduce(function (m, v) { return Math.max(m, v.duration || 0); }, 0); }
@@ -381,12 +416,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    counter();
-    guardForms();
-    framePreviews();
-    costEstimate();
-    compareSync();
-    focusErrors();
+    // One feature failing must not take the live updates (below) with it.
+    [counter, guardForms, framePreviews, costEstimate, compareSync, notifications, focusErrors].forEach(function (init) {
+      try { init(); } catch (e) { if (window.console) console.error(e); }
+    });
     // Pages rendered without an event id (error pages, confirmations) show nothing live.
     var rendered = document.body.getAttribute("data-last-event-id");
     seen = parseInt(rendered, 10) || 0;

@@ -34,11 +34,14 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
 public enum Curl {
     public static func globalInit() { _ = rd_global_init() }
 
-    /// Performs a request and buffers the body (capped at `maxBytes`).
+    /// Performs a request and buffers the body (capped at `maxBytes`). With `publicOnly`, the
+    /// connection must reach a public address (webhooks follow the image-URL rule).
     public static func request(method: String, url: String, headers: [String] = [], body: [UInt8]? = nil,
-                               connectTimeoutMs: Int = 5000, timeoutMs: Int = 30000, maxBytes: Int = 8 << 20) throws -> HTTPResult {
+                               connectTimeoutMs: Int = 5000, timeoutMs: Int = 30000, maxBytes: Int = 8 << 20,
+                               publicOnly: Bool = false) throws -> HTTPResult {
         let sink = Sink(maxBytes: maxBytes)
         return try perform(url: url, headers: headers, sink: sink) { h in
+            if publicOnly { _ = rd_setopt_public_only(h) }
             _ = rd_setopt_string(h, CURLOPT_CUSTOMREQUEST, method)
             if let body {
                 _ = rd_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))

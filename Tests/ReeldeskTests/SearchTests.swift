@@ -155,3 +155,19 @@ import WebCore
         #expect(CompareHandler.ids(["1,2,3,4,5,6"]).count == CompareHandler.maxTasks + 1, "too many is refused, not cut")
     }
 }
+
+@Suite struct FinishedTaskNewsTests {
+    @Test func aTaskEndingWritesOneOutboxRowAndAFinishedEventButACancelWritesNoOutboxRow() throws {
+        let store = TaskStore(db: try Fixtures.migratedDatabase())
+        let a = try store.create(NewTask(parameters: Fixtures.parameters)).task
+        let b = try store.create(NewTask(parameters: Fixtures.parameters)).task
+        _ = try store.update(a.id) { $0.status = .processing }
+        _ = try store.update(a.id) { $0.status = .failed; $0.errorMessage = "rejected" }
+        _ = try store.update(a.id) { $0.tags = ["later"] }  // news about a finished task is not an ending
+        _ = try store.update(b.id) { $0.status = .cancelled }
+        let outbox = try store.db.prepare("SELECT task_id, status FROM webhook_outbox").map { ($0.int(0), $0.text(1)) }
+        #expect(outbox.count == 1 && outbox[0] == (a.id, "failed"))
+        let finished = try store.db.prepare("SELECT data FROM events WHERE data LIKE '%\"finished\":true%'").map { $0.text(0) }
+        #expect(finished.count == 2, "the failure and the cancel each ended a task once")
+    }
+}

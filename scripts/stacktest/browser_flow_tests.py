@@ -320,3 +320,37 @@ def flow_compare_three_videos_that_play_and_seek_together(stack):
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_my_finished_task_badges_the_tab_and_notifies_once(stack):
+    from selenium.webdriver.common.by import By
+    from .team_tests import post
+    b = Browser(stack.port)
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/tasks")
+        wait_until(driver, loaded, 10, "the history")
+        title = driver.title
+        # A stand-in for the browser's Notification, as if the person had allowed it.
+        driver.execute_script("window.__notes = []; window.Notification = function (title, o) { window.__notes.push([title, o.tag]); };"
+                              "window.Notification.permission = 'granted';")
+        mine = create(b, prompt="tell me when it is done", resolution="480p", duration="4")
+        wait_until(driver, lambda d: d.title.startswith("(1) "), 60, "the badge in the tab title")
+        notes = driver.execute_script("return window.__notes")
+        assert notes == [["Task %d: Completed" % mine, "reeldesk-task-%d" % mine]], notes
+        shot(driver, "notify", "1-badge")
+        # Later news about a finished task (its tags) and someone else's task are not news for me.
+        post(b, "/tasks/%d/tags" % mine, {"tags": "done"}, token_from="/tasks/%d" % mine)
+        from .team_tests import add_account
+        other = Browser(stack.port, login=add_account(stack, "notmine", "member"))
+        theirs = create(other, prompt="someone else's", resolution="480p", duration="4", visibility="team")
+        wait_status(stack, theirs, ("completed",), 60)
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"] .status-completed' % theirs), 15, "their row")
+        assert driver.title == "(1) " + title and len(driver.execute_script("return window.__notes")) == 1, driver.title
+        driver.find_element(By.TAG_NAME, "h1").click()
+        assert driver.title == title, "seen: the badge goes"
+        print("    my task finished: title %r, one notification; their task and a tag change: nothing more" % ("(1) " + title))
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)

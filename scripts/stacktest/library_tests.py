@@ -154,3 +154,62 @@ def the_json_api_answers_what_the_pages_show_refuses_what_they_refuse_and_errs_i
     assert doc["openapi"].startswith("3.") and {"/api/tasks", "/api/tasks/{id}"} <= set(doc["paths"])
     print("    API: 201 + Location, lists equal to the history pages for 3 filters, keyset next links; 404/403/401/422/400 "
           "as JSON with fields; session reads, writes need X-CSRF-Token; revoked token 401; OpenAPI %s" % doc["openapi"])
+
+
+@test
+def a_webhook_gets_one_signed_post_per_finished_task_and_again_after_a_failed_delivery(stack):
+    import hashlib
+    import hmac
+    import http.server
+    import json
+    import threading
+    from .generation_tests import wait_status
+    from .hardening_tests import restart_serve
+    from .stack import free_port, wait_for
+    received, lock = [], threading.Lock()
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            with lock:
+                received.append((dict(self.headers), body))
+                # The first delivery of each task fails: it must come again.
+                first = sum(1 for h, _ in received if h["X-Reeldesk-Delivery"] == self.headers["X-Reeldesk-Delivery"]) == 1
+            self.send_response(500 if first else 204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = "whsec-" + "ab12" * 6
+    restart_serve(stack, {"REELDESK_WEBHOOK_URL": "http://127.0.0.1:%d/hook" % port, "REELDESK_WEBHOOK_SECRET": secret})
+    try:
+        b = Browser(stack.port)
+        done = create(b, prompt="webhook fox", resolution="480p", duration="4")
+        failed = create(b, prompt="[sim:moderation] webhook", resolution="480p", duration="4")
+        cancelled = create(b, prompt="webhook never [sim:never]", resolution="480p", duration="4")
+        wait_status(stack, done, ("completed",), 60)
+        wait_status(stack, failed, ("failed",), 60)
+        assert post(b, "/tasks/%d/cancel" % cancelled, {}, token_from="/tasks/%d" % cancelled).status == 303
+        wait_for(lambda: len(received) >= 4, 30, "two deliveries, each twice")
+        import time
+        time.sleep(3)
+        by_task = {}
+        for headers, body in received:
+            expected = hmac.new(secret.encode(), (headers["X-Reeldesk-Timestamp"] + ".").encode() + body, hashlib.sha256).hexdigest()
+            assert headers["X-Reeldesk-Signature"] == "sha256=" + expected, "a bad signature"
+            payload = json.loads(body)
+            assert payload["event"] == "task.finished" and str(payload["delivery"]) == headers["X-Reeldesk-Delivery"]
+            by_task.setdefault(payload["task"]["id"], []).append((payload["delivery"], payload["task"]["status"]))
+        assert sorted(by_task) == [done, failed], "one per finished task, none for a cancel: %s" % by_task
+        assert [s for _, s in by_task[done]] == ["completed", "completed"] and len({d for d, _ in by_task[done]}) == 1
+        assert [s for _, s in by_task[failed]] == ["failed", "failed"]
+        assert secret not in stack.log_text(), "the signing secret reached a log"
+        print("    webhook: %d signed POSTs for 2 finished tasks (each refused once with 500, then delivered), none for a cancel"
+              % len(received))
+    finally:
+        restart_serve(stack, {"REELDESK_WEBHOOK_URL": None, "REELDESK_WEBHOOK_SECRET": None})
+        server.shutdown()

@@ -49,6 +49,9 @@ public struct Config: Sendable {
     public var sessionIdleSeconds: Double = 3 * 86_400
     /// How long a signed link to an uploaded frame works (long enough for the upstream to fetch it).
     public var uploadLinkSeconds: Double = 7200
+    /// Where finished tasks are posted (signed with `webhookSecret`), if anywhere.
+    public var webhookURL: String?
+    public var webhookSecret: String?
 
     /// Cookies get `Secure` (and the `__Host-` prefix) when the portal is served over HTTPS.
     public var isHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
@@ -152,6 +155,7 @@ extension Config {
         let sessionDays = reader.number("REELDESK_SESSION_DAYS", default: 14, range: 0.01...365)
         let idleDays = reader.number("REELDESK_SESSION_IDLE_DAYS", default: 3, range: 0.01...365)
         let uploadLink = reader.number("REELDESK_UPLOAD_LINK_SECONDS", default: 7200, range: 5...(86_400 * 7))
+        let webhook = reader.webhook()
         if pollMin > pollMax {
             reader.errors.append(ConfigError(variable: "REELDESK_POLL_MIN_SECONDS", reason: "must not exceed REELDESK_POLL_MAX_SECONDS"))
         }
@@ -173,6 +177,8 @@ extension Config {
         config.sessionLifetimeSeconds = sessionDays * 86_400
         config.sessionIdleSeconds = min(idleDays, sessionDays) * 86_400
         config.uploadLinkSeconds = uploadLink
+        config.webhookURL = webhook?.url
+        config.webhookSecret = webhook?.secret
         return config
     }
 

@@ -103,6 +103,23 @@ struct EnvironmentReader {
         return v
     }
 
+    /// `REELDESK_WEBHOOK_URL` and its signing key `REELDESK_WEBHOOK_SECRET` (16+ printable
+    /// characters, never echoed): both or neither.
+    mutating func webhook() -> (url: String, secret: String)? {
+        let url = raw("REELDESK_WEBHOOK_URL")
+        let secret = raw("REELDESK_WEBHOOK_SECRET")
+        guard let url else {
+            if secret != nil { errors.append(ConfigError(variable: "REELDESK_WEBHOOK_SECRET", reason: "set REELDESK_WEBHOOK_URL too, or neither")) }
+            return nil
+        }
+        let checked = self.url("REELDESK_WEBHOOK_URL", default: url)
+        guard let secret, secret.utf8.count >= 16, secret.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            errors.append(ConfigError(variable: "REELDESK_WEBHOOK_SECRET", reason: "required with REELDESK_WEBHOOK_URL: 16 or more printable characters, no spaces (receivers check the signature with it)"))
+            return nil
+        }
+        return (checked, secret)
+    }
+
     mutating func logLevel(_ name: String, default def: Logger.Level) -> Logger.Level {
         guard let v = raw(name) else { return def }
         guard let level = Logger.Level(rawValue: v.lowercased()) else {

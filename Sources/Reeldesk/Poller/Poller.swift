@@ -48,6 +48,17 @@ public final class Poller: Sendable {
     public func start() {
         spawn("poller") { self.lead() }
         for i in 0..<config.polling.threads { spawn("poller-\(i)") { self.serveQueue() } }
+        if config.webhookURL != nil { spawn("webhooks") { self.deliverWebhooks() } }
+    }
+
+    /// The webhook outbox, once a second (a delivery in flight finishes on stop, like a step).
+    private func deliverWebhooks() {
+        guard let db = try? Database(path: config.databasePath) else { return }
+        let sender = WebhookSender(config: config, db: db, logger: logger)
+        while !isStopping {
+            do { try sender.deliverDue() } catch { logger.error("webhook outbox", metadata: ["error": "\(error)"]) }
+            for _ in 0..<10 where !isStopping { usleep(100_000) }
+        }
     }
 
     /// Stops handing out work; waits up to `seconds` for the threads. Work cut short is safe:
@@ -58,7 +69,7 @@ public final class Poller: Sendable {
         for _ in 0..<config.polling.threads { available.signal() }
         let deadline = DispatchTime.now() + seconds
         var allDone = true
-        for _ in 0...config.polling.threads {  // the leader and every worker
+        for _ in 0...(config.polling.threads + (config.webhookURL != nil ? 1 : 0)) {  // the leader, every worker, the webhooks
             if finished.wait(timeout: deadline) == .timedOut { allDone = false; break }
         }
         // The lease goes only once no step is in flight: a successor must not act on a task

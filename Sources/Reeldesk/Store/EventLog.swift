@@ -40,7 +40,9 @@ public struct EventLog: EventFeed {
                 return ServerSentEvent(id: row.id, name: TaskEvent.deleted, data: TaskEvent.publicFacts(id: taskID), taskID: taskID, audience: facts.audience)
             }
             // Who may see the task now decides, so a task made private since is not replayed.
-            return ServerSentEvent(id: row.id, name: row.kind, data: TaskEventPayload(task).json, taskID: taskID, audience: task.audience)
+            var payload = TaskEventPayload(task)
+            payload.finished = facts.finished ?? false
+            return ServerSentEvent(id: row.id, name: row.kind, data: payload.json, taskID: taskID, audience: task.audience)
         }
     }
 
@@ -59,8 +61,9 @@ enum TaskEvent {
 
     /// `{"id":12,"version":3,"owner":4,"visibility":"team"}`: what changed and who may know,
     /// not how it looks.
-    static func facts(_ t: TaskRecord) -> String {
-        "{\"id\":\(t.id),\"version\":\(t.version),\"owner\":\(t.ownerID.map(String.init) ?? "null"),\"visibility\":\"\(t.visibility.rawValue)\"}"
+    static func facts(_ t: TaskRecord, finished: Bool = false) -> String {
+        "{\"id\":\(t.id),\"version\":\(t.version),\"owner\":\(t.ownerID.map(String.init) ?? "null"),\"visibility\":\"\(t.visibility.rawValue)\""
+            + (finished ? ",\"finished\":true}" : "}")
     }
 
     /// What a browser is told about a deleted task: only its id.
@@ -71,6 +74,8 @@ enum TaskEvent {
         var id: Int64?
         var owner: Int64?
         var visibility: String?
+        /// Set on the update that ended the task.
+        var finished: Bool?
 
         static func parse(_ json: String) -> Facts {
             (try? JSONDecoder().decode(Facts.self, from: Data(json.utf8))) ?? Facts()

@@ -209,6 +209,24 @@ public enum Schema {
         );
         CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
         """,
+        // 9: the webhook outbox: a row per finished task, written in the transaction that ends
+        // it, delivered (and retried) by the poller process.
+        """
+        CREATE TABLE webhook_outbox (
+            id              INTEGER PRIMARY KEY,
+            task_id         INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            created_at      REAL NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            claimed_until   REAL,
+            delivered_at    REAL,
+            gave_up_at      REAL,
+            last_status     INTEGER,
+            last_error      TEXT
+        );
+        CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -38,7 +38,13 @@ extension TaskStore {
             if visible { t.version += 1 }
             t.updatedAt = visible ? now : before.updatedAt
             try write(t)
-            if visible { try appendEvent(kind: TaskEvent.updated, task: t, now: now) }
+            let finished = t.status.isTerminal && !before.status.isTerminal
+            if visible { try appendEvent(kind: TaskEvent.updated, task: t, now: now, finished: finished) }
+            // News for a webhook, in the same transaction (a cancel is the person's own doing).
+            if finished, t.status != .cancelled {
+                try db.prepare("INSERT INTO webhook_outbox (task_id, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?)")
+                    .bind(t.id, t.status.rawValue, now, now).run()
+            }
             if t.status == .completed, before.status != .completed, let at = t.completedAt {
                 try Spending(db: db).record(t.finalCostUSD ?? t.estimatedCostUSD, owner: t.ownerID, completedAt: at)
             }

@@ -85,8 +85,8 @@ public struct TaskStore {
     }
 
     /// Appends an event about `task`; call inside the transaction that changed it.
-    func appendEvent(kind: String, task: TaskRecord, now: Double) throws {
+    func appendEvent(kind: String, task: TaskRecord, now: Double, finished: Bool = false) throws {
         try db.prepare("INSERT INTO events (task_id, kind, data, created_at) VALUES (?,?,?,?)")
-            .bind(task.id, kind, TaskEvent.facts(task), now).run()
+            .bind(task.id, kind, TaskEvent.facts(task, finished: finished), now).run()
     }
 }

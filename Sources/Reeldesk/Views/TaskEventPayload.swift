@@ -30,6 +30,10 @@ struct TaskEventPayload: Codable {
     let canCancel: Bool
     let canDelete: Bool
     let aspectSlug: String
+    let ownerId: Int64?
+    /// This event is the one that ended the task (a page may tell its owner; later changes to
+    /// a finished task, such as its tags, are not news).
+    var finished = false
 
     init(_ t: TaskRecord) {
         id = t.id
@@ -64,6 +68,7 @@ struct TaskEventPayload: Codable {
         canCancel = actions.cancel
         canDelete = actions.delete
         aspectSlug = t.parameters.aspectRatio.slug
+        ownerId = t.ownerID
     }
 
     var json: String {

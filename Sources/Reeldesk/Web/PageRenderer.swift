@@ -23,6 +23,7 @@ struct PageRenderer {
         d["simulated"] = context.config.isSimulated
         d["request_id"] = request.requestID
         d["last_event_id"] = lastEventID.map { String($0) } ?? ""
+        d["viewer_id"] = String(request.viewer.id)
         if let account = request.viewer.account {
             d["viewer"] = [
                 "display_name": account.displayName, "role": account.role.rawValue, "is_admin": account.role == .admin,
