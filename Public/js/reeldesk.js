@@ -132,6 +132,18 @@
     if (root.matches("article")) applyActions(root, t);
     var slot = field(root, "player-slot");
     if (slot && t.video_url && !slot.querySelector("video")) showPlayer(slot, t);
+    var cell = field(root, "compare-slot");
+    if (cell && t.video_url && !cell.querySelector("video")) {
+      var v = document.createElement("video");
+      v.setAttribute("data-compare-video", "");
+      v.src = t.video_url;
+      if (t.poster_url) v.poster = t.poster_url;
+      v.muted = true;
+      v.preload = "auto";
+      v.setAttribute("playsinline", "");
+      cell.textContent = "";
+      cell.appendChild(v);
+    }
   }
 
   function applyActions(root, t) {
@@ -348,15 +360,44 @@
     if (!form) return;
     var pixels = JSON.parse(box.getAttribute("data-pixels") || "{}");
     var out = field(box, "cost-estimate");
+    function firstN(chosen, all, n) {
+      return [chosen].concat(all.filter(function (v) { return v !== chosen; })).slice(0, n);
+    }
+    // The same plan as the server's (Variations.plan): the chosen value first.
+    function variants(base, n, vary) {
+      var list = [];
+      if (vary === "aspect_ratio") {
+        var ratios = Array.prototype.map.call(form.querySelectorAll('input[name="aspect_ratio"]'), function (r) { return r.value; });
+        firstN(base.ratio, ratios, n).forEach(function (r) { list.push({ resolution: base.resolution, ratio: r, seconds: base.seconds }); });
+      } else if (vary === "resolution") {
+        var resolutions = Array.prototype.map.call(form.elements.resolution.options, function (o) { return o.value; });
+        firstN(base.resolution, resolutions, n).forEach(function (r) { list.push({ resolution: r, ratio: base.ratio, seconds: base.seconds }); });
+      } else if (vary === "duration") {
+        var all = [4, 5, 6, 7, 8, 9, 10, 11, 12].sort(function (a, b) {
+          return (Math.abs(a - base.seconds) - Math.abs(b - base.seconds)) || a - b;
+        });
+        all.slice(0, n).forEach(function (s) { list.push({ resolution: base.resolution, ratio: base.ratio, seconds: s }); });
+      } else {
+        for (var i = 0; i < n; i++) list.push(base);
+      }
+      return list;
+    }
     var update = function () {
       var ratio = form.querySelector('input[name="aspect_ratio"]:checked');
-      var key = form.elements.resolution.value + " " + (ratio ? ratio.value : "16:9");
-      var seconds = parseInt(form.elements.duration.value, 10);
+      var base = { resolution: form.elements.resolution.value, ratio: ratio ? ratio.value : "16:9",
+                   seconds: parseInt(form.elements.duration.value, 10) };
       var audio = form.elements.audio.checked;
       var rate = parseFloat(box.getAttribute(audio ? "data-rate-audio" : "data-rate-silent"));
-      if (!pixels[key] || !(seconds >= 4 && seconds <= 12) || !(rate >= 0)) { out.textContent = "—"; return; }
-      var usd = pixels[key] * (24 * seconds + 1) / 1024 / 1e6 * rate;
-      out.textContent = "$" + usd.toFixed(2);
+      var n = form.elements.variations ? parseInt(form.elements.variations.value, 10) || 1 : 1;
+      var vary = form.elements.vary ? form.elements.vary.value : "seed";
+      var usd = 0;
+      var list = variants(base, n, vary);
+      for (var i = 0; i < list.length; i++) {
+        var v = list[i], px = pixels[v.resolution + " " + v.ratio];
+        if (!px || !(v.seconds >= 4 && v.seconds <= 12) || !(rate >= 0)) { out.textContent = "—"; return; }
+        usd += px * (24 * v.seconds + 1) / 1024 / 1e6 * rate;
+      }
+      out.textContent = "$" + usd.toFixed(2) + (list.length > 1 ? " for " + list.length + " videos" : "");
     };
     form.addEventListener("input", update);
     form.addEventListener("change", update);
@@ -368,19 +409,25 @@
   function compareSync() {
     var root = document.querySelector("section[data-compare]");
     if (!root) return;
-    var videos = Array.prototype.slice.call(root.querySelectorAll("[data-compare-video]"));
     var play = root.querySelector("[data-compare-play]");
     var seek = root.querySelector("[data-compare-seek]");
     var time = root.querySelector("[data-compare-time]");
     var sound = root.querySelector("[data-compare-sound]");
-    if (!videos.length || !play || !seek || !time || !sound) return;
-    var lead = videos[0];
+    if (!play || !seek || !time || !sound) return;
+    // Videos of tasks still running arrive later (applyStatus): always ask the page.
+    var videos = [], lead = null;
+    function refresh() {
+      videos = Array.prototype.slice.call(root.querySelectorAll("[data-compare-video]"));
+      lead = videos[0] || null;
+      return lead;
+    }
     var seeking = false;
     function longest() { return videos.reduce(function (m, v) { return Math.max(m, v.duration || 0); }, 0); }
     function setAll(t) {
       videos.forEach(function (v) { v.currentTime = Math.min(t, Math.max(0, (v.duration || t) - 0.05)); });
     }
     play.addEventListener("click", function () {
+      if (!refresh()) return;
       if (lead.paused) {
         videos.forEach(function (v) { v.play().catch(function () {}); });
         play.textContent = "Pause";
@@ -391,14 +438,16 @@
       }
     });
     seek.addEventListener("input", function () {
+      if (!refresh()) return;
       seeking = true;
       setAll(parseFloat(seek.value) * longest());
       seeking = false;
     });
-    sound.addEventListener("change", function () { lead.muted = !sound.checked; });
-    lead.addEventListener("ended", function () { play.textContent = "Play"; });
+    sound.addEventListener("change", function () { if (refresh()) lead.muted = !sound.checked; });
     // Keep the others within a tenth of a second of the first while they play.
     setInterval(function () {
+      if (!refresh()) return;
+      if (lead.ended) play.textContent = "Play";
       var total = longest();
       if (total && !seeking) seek.value = String(lead.currentTime / total);
       time.textContent = lead.currentTime.toFixed(1) + " s";

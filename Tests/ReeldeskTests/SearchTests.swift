@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLite
 import Testing
 import WebCore
@@ -67,14 +68,18 @@ import WebCore
 
     @Test func theIndexFollowsErrorTextsAndDeletes() throws {
         let (store, ids) = try store([("quiet street", .p480, false), ("busy street", .p480, false)])
-        try store.update(ids[0]) { $0.errorMessage = "The prompt was rejected by content moderation" }
-        #expect(try found(store, "q=moderation") == [ids[0]])
+        try store.update(ids[0]) { $0.errorMessage = "Saving the video failed (the disk is full); Reeldesk will try again." }
+        #expect(try found(store, "q=disk").isEmpty, "a passing note on a running task is not indexed")
+        try store.update(ids[0]) { $0.status = .failed; $0.errorMessage = "The prompt was rejected by content moderation" }
+        #expect(try found(store, "q=moderation") == [ids[0]], "the error a task ended with is")
         try store.update(ids[0]) { $0.errorMessage = nil }
         #expect(try found(store, "q=moderation").isEmpty, "a cleared error is no longer found")
+        try store.update(ids[0]) { $0.errorMessage = "rejected again" }
         try store.update(ids[1]) { $0.status = .failed }
         _ = try store.delete(ids[1])
         #expect(try found(store, "q=street") == [ids[0]])
         #expect(try store.db.prepare("SELECT COUNT(*) FROM task_search").first { $0.int(0) } == 1)
+        try store.db.execute("INSERT INTO task_search (task_search) VALUES ('integrity-check')")  // throws if the index drifted
     }
 
     @Test func keysetPagesWithAFilterHaveNoGapsOrRepeatsWhileTasksArrive() throws {
@@ -169,5 +174,33 @@ import WebCore
         #expect(outbox.count == 1 && outbox[0] == (a.id, "failed"))
         let finished = try store.db.prepare("SELECT data FROM events WHERE data LIKE '%\"finished\":true%'").map { $0.text(0) }
         #expect(finished.count == 2, "the failure and the cancel each ended a task once")
+    }
+}
+
+@Suite struct VariationTests {
+    @Test func plansStartWithTheFormAndStepOneParameter() {
+        var p = Fixtures.parameters
+        p.duration = 11
+        p.aspectRatio = .square
+        #expect(Variations.plan(p, count: 4, vary: .aspectRatio).map(\.aspectRatio) == [.square, .wide, .tall, .classic])
+        #expect(Variations.plan(p, count: 4, vary: .resolution).map(\.resolution) == [.p720, .p480, .p1080], "three resolutions")
+        #expect(Variations.plan(p, count: 4, vary: .duration).map(\.duration) == [11, 10, 12, 9])
+        let seeds = Variations.plan(p, count: 3, vary: .seed)
+        #expect(seeds.map(\.seed) == [42, nil, nil] && Set(seeds.map(\.prompt)).count == 1, "the others are drawn when stored")
+        #expect(Variations.plan(p, count: 9, vary: .seed).count == Variations.max && Variations.plan(p, count: 0, vary: .seed).count == 1)
+    }
+}
+
+@Suite struct WebhookOutboxTests {
+    @Test func withoutAWebhookTheNewsIsMarkedNotSentSoALaterWebhookGetsNoBacklog() throws {
+        let store = TaskStore(db: try Fixtures.migratedDatabase())
+        let t = try store.create(NewTask(parameters: Fixtures.parameters)).task
+        _ = try store.update(t.id) { $0.status = .failed }
+        var config = try Config.fromEnvironment(["REELDESK_DATA_DIR": "/tmp/unused", "REELDESK_TEMPLATES_DIR": Fixtures.templatesDir])
+        config.webhookURL = nil
+        let sender = WebhookSender(config: config, db: store.db, logger: Logger(label: "test"))
+        #expect(try sender.deliverDue() == 0)
+        let left = try store.db.prepare("SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL").first { $0.int(0) }
+        #expect(left == 0)
     }
 }

@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 
-from .browser_tests import chromium, shot, wait_until
+from .browser_tests import chromium, plays, shot, wait_until
 from .client import Browser
 from .generation_tests import create, task_row, wait_status
 from .portal_browser_tests import png_file, tasks_with_prompt
@@ -18,24 +18,6 @@ from .stack import free_port
 
 def loaded(driver):
     return driver.execute_script("return document.readyState") == "complete"
-
-
-def plays(driver, seconds=0.5):
-    """Starts the page's player muted and returns [width, height, duration] once it has played
-    `seconds`, or the reason it did not."""
-    return driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        const v = document.querySelector('video');
-        if (!v) return done('no player');
-        v.muted = true;
-        v.play().catch(e => done('play failed: ' + e));
-        const t0 = Date.now();
-        (function check() {
-          if (v.currentTime > %f) return done([v.videoWidth, v.videoHeight, v.duration]);
-          if (Date.now() - t0 > 15000) return done('stuck at ' + v.currentTime + ' readyState ' + v.readyState);
-          setTimeout(check, 100);
-        })();
-    """ % seconds)
 
 
 class ImageServer:
@@ -351,6 +333,41 @@ def flow_my_finished_task_badges_the_tab_and_notifies_once(stack):
         driver.find_element(By.TAG_NAME, "h1").click()
         assert driver.title == title, "seen: the badge goes"
         print("    my task finished: title %r, one notification; their task and a tag change: nothing more" % ("(1) " + title))
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_four_variations_with_their_total_cost_land_side_by_side_and_fill_in_live(stack):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/")
+        mark = os.urandom(3).hex()
+        fill_form(driver, "a lighthouse in four shapes " + mark, duration="4")
+        one = driver.find_element(By.CSS_SELECTOR, '[data-field="cost-estimate"]').text
+        Select(driver.find_element(By.ID, "variations")).select_by_value("4")
+        Select(driver.find_element(By.ID, "vary")).select_by_value("aspect_ratio")
+        total = driver.find_element(By.CSS_SELECTOR, '[data-field="cost-estimate"]').text
+        assert total.endswith("for 4 videos") and total != one, (one, total)
+        shot(driver, "variations", "1-form")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait_until(driver, lambda d: "/compare?ids=" in d.current_url and loaded(d), 30, "the compare page")
+        ids = [int(x) for x in driver.current_url.split("ids=")[1].split(",")]
+        rows = [task_row(stack, i) for i in ids]
+        assert len(ids) == 4 and [r["aspect_ratio"] for r in rows] == ["16:9", "9:16", "1:1", "4:3"], rows
+        assert all(r["parent_task_id"] == ids[0] and r["lineage"] == "variation" for r in rows[1:])
+        with_cost = sum(r["estimated_cost_usd"] for r in rows)
+        assert abs(with_cost - float(total.split()[0].lstrip("$"))) < 0.011 * 4, (with_cost, total)
+        # The videos appear in their places as the tasks finish, without a reload.
+        driver.execute_script("window.__same = true")
+        wait_until(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-compare-video]")) == 4, 90, "four videos")
+        assert driver.execute_script("return window.__same === true")
+        shot(driver, "variations", "2-compare")
+        print("    4 variations of the aspect ratio, estimated %s beforehand (stored estimates sum to $%.2f); all 4 played in place"
+              % (total, with_cost))
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)

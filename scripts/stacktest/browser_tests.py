@@ -68,6 +68,24 @@ def wait_until(driver, predicate, seconds, what):
     raise AssertionError("timed out waiting for " + what)
 
 
+def plays(driver, seconds=0.5):
+    """Starts the page's player muted and returns [width, height, duration] once it has played
+    `seconds`, or the reason it did not."""
+    return driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const v = document.querySelector('video');
+        if (!v) return done('no player');
+        v.muted = true;
+        v.play().catch(e => done('play failed: ' + e));
+        const t0 = Date.now();
+        (function check() {
+          if (v.currentTime > %f) return done([v.videoWidth, v.videoHeight, v.duration]);
+          if (Date.now() - t0 > 15000) return done('stuck at ' + v.currentTime + ' readyState ' + v.readyState);
+          setTimeout(check, 100);
+        })();
+    """ % seconds)
+
+
 @test
 def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack):
     from selenium.webdriver.common.by import By
@@ -105,18 +123,7 @@ def browser_submits_watches_progress_and_plays_the_video_without_reloading(stack
         print("    statuses seen in the page: %s" % " → ".join(dict.fromkeys(s for s, _ in seen)))
         print("    progress bar values while processing: %s" % processing)
         assert len(set(processing)) >= 2 and processing == sorted(processing), seen
-        played = driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            const v = document.querySelector('video');
-            v.muted = true;
-            v.play().catch(e => done('play failed: ' + e));
-            const t0 = Date.now();
-            (function check() {
-              if (v.currentTime > 0.5) return done([v.videoWidth, v.videoHeight, v.duration]);
-              if (Date.now() - t0 > 15000) return done('stuck at ' + v.currentTime + ' readyState ' + v.readyState);
-              setTimeout(check, 100);
-            })();
-        """)
+        played = plays(driver)
         assert isinstance(played, list) and played[:2] == [720, 1280] and abs(played[2] - 6) < 0.1, played
         print("    the player played %dx%d, %.1f s" % tuple(played))
         shot(driver, "text-to-video", "3-played")

@@ -25,6 +25,9 @@ public struct NewTaskForm: Sendable {
     public var remixOf: Int64?
     /// Private or team; nil: the team's default.
     public var visibility: Visibility?
+    /// How many tasks this form makes (1–4), and what differs between them.
+    public var variations = 1
+    public var vary = VariedParameter.seed
 
     /// CONTRACT.md §5.
     public static let maxImageBytes = 30 * 1024 * 1024
@@ -45,6 +48,8 @@ public struct NewTaskForm: Sendable {
         let last = frame(role: "last", &v)
         let remixOf = v.value("remix_of", .optionalID)
         let visibility = v.value("visibility", .choice(["private", "team"], defaultValue: "", label: "Visibility"))
+        let variations = v.value("variations", .integer(1...Int64(Variations.max), defaultValue: 1, label: "Variations"))
+        let vary = v.value("vary", .choice(VariedParameter.allCases.map(\.rawValue), defaultValue: "seed", label: "Vary"))
         guard v.errors.isEmpty, let prompt, let model, let duration, let ratio, let resolution, let seed, let audio, let camera,
               let aspect = AspectRatio(rawValue: ratio), let res = Resolution(rawValue: resolution) else {
             return .failure(FormErrors(errors: v.errors))
@@ -53,10 +58,13 @@ public struct NewTaskForm: Sendable {
             prompt: prompt, model: model, duration: Int(duration), aspectRatio: aspect, resolution: res,
             seed: seed == -1 ? nil : seed, audio: audio, cameraFixed: camera,
             firstFrameURL: first.url, lastFrameURL: last.url)
-        return .success(NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload,
-                                    firstFrameKept: first.kept, lastFrameKept: last.kept,
-                                    submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil,
-                                    visibility: visibility.flatMap(Visibility.init(rawValue:))))
+        var valid = NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload,
+                                firstFrameKept: first.kept, lastFrameKept: last.kept,
+                                submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil,
+                                visibility: visibility.flatMap(Visibility.init(rawValue:)))
+        valid.variations = Int(variations ?? 1)
+        valid.vary = vary.flatMap(VariedParameter.init(rawValue:)) ?? .seed
+        return .success(valid)
     }
 
     /// One frame role: a typed URL (`<role>_frame_url`), an uploaded file (`<role>_frame`), or a

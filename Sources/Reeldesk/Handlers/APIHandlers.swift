@@ -56,7 +56,9 @@ struct APIHandlers {
             }
         }
         switch try tasks.submit(form, request: request) {
-        case .created(let t):
+        case .created(let made):
+            // Variations are the first task's children (lineage "variation").
+            let t = made[0]
             var r = try Self.json(APITask(t), status: .created)
             r.headers.set("Location", Route.apiTask(id: t.id).path)
             return r
@@ -107,10 +109,7 @@ struct APIHandlers {
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var r = Response.json(Array(try encoder.encode(value)), status: status)
+        var r = Response.json(try SnakeCaseJSON.encode(value), status: status)
         r.headers.set("Cache-Control", "no-store")
         r.headers.set("X-Content-Type-Options", "nosniff")
         return r

@@ -1,6 +1,7 @@
 import WebCore
 
-/// GET /compare?ids=3&ids=7 (or `ids=3,7`): 2–4 completed tasks side by side.
+/// GET /compare?ids=3&ids=7 (or `ids=3,7`): 2–4 tasks side by side; a task still running shows
+/// its progress and its video appears when it is archived (how variations land).
 struct CompareHandler {
     let store: TaskStore
     let pages: PageRenderer
@@ -10,19 +11,17 @@ struct CompareHandler {
     func show(_ request: RequestContext) throws -> Response {
         let ids = Self.ids(request.queryItems.all("ids"))
         guard (2...Self.maxTasks).contains(ids.count) else {
-            throw HTTPError(.badRequest, "Choose 2 to \(Self.maxTasks) completed tasks to compare.")
+            throw HTTPError(.badRequest, "Choose 2 to \(Self.maxTasks) tasks to compare.")
         }
         let visible = store.visible(to: request.viewer)
         var tasks: [TaskRecord] = []
         for id in ids {
             guard let t = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-            guard t.status == .completed, t.video != nil else {
-                throw HTTPError(.unprocessableContent, "Task \(id) has no video yet; only completed tasks can be compared.")
-            }
             tasks.append(t)
         }
         let title = "Compare " + ids.map { "#\($0)" }.joined(separator: ", ")
-        return try pages.render("pages/compare", title: title, ["compare": CompareView.context(tasks)], request: request)
+        return try pages.render("pages/compare", title: title, ["compare": CompareView.context(tasks)], request: request,
+                                lastEventID: try EventLog(db: store.db).latestEventID())
     }
 
     /// Positive ids in the order given, without repeats, from repeated or comma-separated values.

@@ -36,13 +36,21 @@ struct TaskHandlers {
         let form = try FormBody.decode(request.request, limits: limits)
         try context.csrf.require(nonce: request.csrfNonce, form: form)
         switch try submit(form, request: request) {
-        case .created(let task), .repeated(let task): return .redirect(to: Route.task(id: task.id).path)
+        case .created(let made): return .redirect(to: Self.landing(made))
+        case .repeated(let first): return .redirect(to: Self.landing([first] + (try store.children(of: first.id).filter { $0.lineage == .variation })))
         case .rejected(let errors, let status): return try reject(request, form: form, errors: errors, status: status)
         }
     }
 
+    /// One task: its page; variations: all of them side by side.
+    static func landing(_ tasks: [TaskRecord]) -> String {
+        guard tasks.count > 1 else { return Route.task(id: tasks[0].id).path }
+        return Route.compare.path + "?ids=" + tasks.map { String($0.id) }.joined(separator: ",")
+    }
+
     enum SubmitOutcome {
-        case created(TaskRecord)
+        /// The form's task, then its variations (if it asked for more than one).
+        case created([TaskRecord])
         /// The same rendered form (or the same API submission token) again: the first one's task.
         case repeated(TaskRecord)
         case rejected([FieldError], HTTPStatus)
@@ -65,10 +73,10 @@ struct TaskHandlers {
         if let parent = input.remixOf, try store.visible(to: request.viewer).find(parent) == nil {
             throw HTTPError(.notFound, "There is no task \(parent).")
         }
-        let task: TaskRecord
+        let made: [TaskRecord]
         do {
-            guard let made = try store(input, request: request) else { return .rejected([], .unprocessableContent) }
-            task = made
+            guard let stored = try store(input, request: request), !stored.isEmpty else { return .rejected([], .unprocessableContent) }
+            made = stored
         } catch let f as ImageDecodeCheck.Failure {
             return .rejected([FieldError(field: f.field, message: ImageDecodeCheck.message(f))], .unprocessableContent)
         } catch let refusal as SpendRefusal {
@@ -76,8 +84,8 @@ struct TaskHandlers {
         }
         context.hub.notify()
         context.wakePoller()
-        context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(task.id)"])
-        return .created(task)
+        context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(made[0].id)", "variations": "\(made.count)"])
+        return .created(made)
     }
 
     /// Typed frame URLs must answer with a usable image now, not fail upstream later.
@@ -90,25 +98,44 @@ struct TaskHandlers {
         }
     }
 
-    /// Saves (or adopts) the frames, then the row; if the row is not new (a repeated form) or
-    /// fails, the files saved here are removed again. Nil when a kept image has vanished.
-    private func store(_ input: NewTaskForm, request: RequestContext) throws -> TaskRecord? {
+    /// Saves (or adopts) the frames, then the rows (the task and its variations, all or none, in
+    /// one transaction: a budget counts them all); if nothing new was stored (a repeated form) or
+    /// it fails, the files saved here are removed again. Nil when a kept image has vanished.
+    private func store(_ input: NewTaskForm, request: RequestContext) throws -> [TaskRecord]? {
         let uploads = UploadStore(directory: context.config.uploadsDir)
         var saved: [String] = []
         do {
             let first = try frameFile(input.firstFrameUpload, kept: input.firstFrameKept, field: "first_frame", uploads, saved: &saved)
             let last = try frameFile(input.lastFrameUpload, kept: input.lastFrameKept, field: "last_frame", uploads, saved: &saved)
             guard let first, let last else { return nil }
-            var p = input.parameters
-            let drawn = p.seed == nil
-            if drawn { p.seed = VideoLimits.drawSeed() }
-            let made = try TaskSubmitter(context: context, store: store).submit(input.remixOf != nil ? .taskRemix : .taskSubmit,
-                                                                                by: request, visibility: input.visibility) {
-                NewTask(parameters: p, firstFrameFile: first, lastFrameFile: last, parentTaskID: input.remixOf,
-                        lineage: input.remixOf != nil ? .remix : nil, seedDrawn: drawn, submissionToken: input.submissionToken)
+            let submitter = TaskSubmitter(context: context, store: store)
+            let plans = Variations.plan(input.parameters, count: input.variations, vary: input.vary)
+            var made: [TaskRecord] = []
+            var isNew = true
+            do {
+                try store.db.writeTransaction {
+                    for (i, planned) in plans.enumerated() {
+                        var p = planned
+                        let drawn = p.seed == nil
+                        if drawn { p.seed = VideoLimits.drawSeed() }
+                        let parent = i == 0 ? input.remixOf : made[0].id
+                        let lineage: Lineage? = i == 0 ? (input.remixOf != nil ? .remix : nil) : .variation
+                        let result = try submitter.submit(i == 0 && input.remixOf != nil ? .taskRemix : .taskSubmit,
+                                                          by: request, visibility: input.visibility) {
+                            NewTask(parameters: p, firstFrameFile: first, lastFrameFile: last, parentTaskID: parent, lineage: lineage,
+                                    seedDrawn: drawn, submissionToken: i == 0 ? input.submissionToken : nil)
+                        }
+                        if i == 0 && !result.isNew { isNew = false; made = [result.task]; return }
+                        made.append(result.task)
+                    }
+                }
+            } catch let refusal as SpendRefusal where plans.count > 1 {
+                // The refusal's audit row went with the rolled-back batch: record it again.
+                try? AuditLog(db: store.db).record(.submitRefused, by: request.actor, detail: refusal.auditDetail)
+                throw refusal
             }
-            if !made.isNew { saved.forEach(uploads.remove) }
-            return made.task
+            if !isNew { saved.forEach(uploads.remove) }
+            return made
         } catch {
             saved.forEach(uploads.remove)
             throw error

@@ -23,7 +23,13 @@ public final class Poller: Sendable {
     private struct Queue {
         var pending: [Int64] = []
         var busy: Set<Int64> = []
+        /// Tasks whose last step failed to record anything, and when to try them again: their
+        /// row still says "due", and retrying at once spun a worker at 1,000 tries a second.
+        var coolingUntil: [Int64: Double] = [:]
     }
+
+    /// How long a task rests after a step that could not be recorded.
+    static let failedStepPause = 2.0
 
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
@@ -46,12 +52,14 @@ public final class Poller: Sendable {
 
     /// Starts the leader and the workers.
     public func start() {
+        DiskReserve.ensure(config)
         spawn("poller") { self.lead() }
         for i in 0..<config.polling.threads { spawn("poller-\(i)") { self.serveQueue() } }
-        if config.webhookURL != nil { spawn("webhooks") { self.deliverWebhooks() } }
+        spawn("webhooks") { self.deliverWebhooks() }
     }
 
-    /// The webhook outbox, once a second (a delivery in flight finishes on stop, like a step).
+    /// The webhook outbox, once a second (a delivery in flight finishes on stop, like a step;
+    /// without a webhook it only marks the news as not sent).
     private func deliverWebhooks() {
         guard let db = try? Database(path: config.databasePath) else { return }
         let sender = WebhookSender(config: config, db: db, logger: logger)
@@ -69,7 +77,7 @@ public final class Poller: Sendable {
         for _ in 0..<config.polling.threads { available.signal() }
         let deadline = DispatchTime.now() + seconds
         var allDone = true
-        for _ in 0...(config.polling.threads + (config.webhookURL != nil ? 1 : 0)) {  // the leader, every worker, the webhooks
+        for _ in 0...(config.polling.threads + 1) {  // the leader, every worker, the webhooks
             if finished.wait(timeout: deadline) == .timedOut { allDone = false; break }
         }
         // The lease goes only once no step is in flight: a successor must not act on a task
@@ -139,7 +147,8 @@ public final class Poller: Sendable {
             let due = try store.due(now: now, limit: 100)
             let (added, busy) = queue.withLock { q -> (Int, Set<Int64>) in
                 var added = 0
-                for t in due where !q.busy.contains(t.id) {
+                q.coolingUntil = q.coolingUntil.filter { $0.value > now }
+                for t in due where !q.busy.contains(t.id) && q.coolingUntil[t.id] == nil {
                     q.pending.append(t.id)
                     q.busy.insert(t.id)
                     added += 1
@@ -147,7 +156,9 @@ public final class Poller: Sendable {
                 return (added, q.busy)
             }
             for _ in 0..<added { available.signal() }
-            return try store.nextDueTime(excluding: busy) ?? now + 1
+            let cooling = queue.withLock { $0.coolingUntil.values.min() }
+            let next = try store.nextDueTime(excluding: busy.union(queue.withLock { Set($0.coolingUntil.keys) })) ?? now + 1
+            return cooling.map { min($0, next) } ?? next
         } catch {
             logger.error("poller step failed", metadata: ["error": "\(error)"])
             return now + 2
@@ -161,11 +172,18 @@ public final class Poller: Sendable {
             guard available.wait(timeout: .now() + 1) == .success, !isStopping else { continue }
             guard let id = queue.withLock({ $0.pending.isEmpty ? nil : $0.pending.removeFirst() }) else { continue }
             // Re-read: a person may have retried or the task moved on since it was queued.
-            if let task = try? work.store.find(id), !task.status.isTerminal,
-               (task.nextCheckAt ?? 0) <= Date().timeIntervalSince1970, work.handle(task) {
-                notifyHub()
+            var failed = false
+            if let task = try? work.store.find(id), !task.status.isTerminal, (task.nextCheckAt ?? 0) <= Date().timeIntervalSince1970 {
+                switch work.handle(task) {
+                case .changed: notifyHub()
+                case .unchanged: break
+                case .failed: failed = true
+                }
             }
-            queue.withLock { _ = $0.busy.remove(id) }
+            queue.withLock {
+                _ = $0.busy.remove(id)
+                if failed { $0.coolingUntil[id] = Date().timeIntervalSince1970 + Self.failedStepPause }
+            }
             wakeup.wake()
         }
     }

@@ -14,6 +14,8 @@ extension PollerWork {
         let relativeDir = String(t.id)
         let dir = config.mediaDir + "/" + relativeDir
         do {
+            // No room for the reserve means no room for a video either: say so, try later.
+            guard DiskReserve.ensure(config) else { throw DiskFull() }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let bytes = try Curl.download(url: url, to: dir + "/video.mp4", maxBytes: polling.maxVideoBytes, publicOnly: !mayFetchPrivateAddresses)
             let info = try MediaProbe.probe(dir + "/video.mp4", timeout: config.toolTimeoutSeconds)
@@ -57,6 +59,9 @@ extension PollerWork {
     private func retryLater(_ t: TaskRecord, error: Error, now: Double) throws -> Bool {
         let expires = t.upstreamExpiresAt ?? now
         logger.warning("video download failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
+        if Self.isDiskFull(error), DiskReserve.release(config) {
+            logger.warning("disk full: the reserved megabyte was released so the task can say so", metadata: ["task": "\(t.id)"])
+        }
         if now >= expires {
             try store.advance(t.id) {
                 $0.expire("The upstream's video link expired before Reeldesk could save the video. Retry to generate it again.")
@@ -70,13 +75,23 @@ extension PollerWork {
         return updated?.version != t.version
     }
 
+    /// The disk has no room left (for the reserve, or for the video being written).
+    struct DiskFull: Error {}
+
+    static func isDiskFull(_ error: Error) -> Bool {
+        if error is DiskFull { return true }
+        guard let e = error as? CurlError else { return false }
+        return e.code == 23 || e.message.contains("Failed writing") || e.message.contains("No space")
+    }
+
     /// What the task page says while a download is being retried.
     static func downloadProblem(_ error: Error) -> String {
         let detail: String
         switch error {
         case let e as ProcessRunner.Failure where e.timedOut: detail = "\(e.tool) did not finish in time"
         case let e as ProcessRunner.Failure: detail = "\(e.tool) could not read the video"
-        case let e as CurlError where e.message.contains("write") || e.message.contains("Failed writing"):
+        case is DiskFull: detail = "the disk is full or not writable"
+        case let e as CurlError where isDiskFull(e) || e.message.contains("write"):
             detail = "the disk is full or not writable"
         case let e as CurlError: detail = e.message
         default: detail = "\(error)"

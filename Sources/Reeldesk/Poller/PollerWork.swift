@@ -17,17 +17,21 @@ struct PollerWork {
     /// The longest a finished video's download is retried.
     static let maxDownloadWindow: Double = 48 * 3600
 
-    func handle(_ t: TaskRecord) -> Bool {
+    enum StepResult { case changed, unchanged, failed }
+
+    /// `.failed` when the step could not even record its outcome (a locked or full database):
+    /// the poller then leaves the task alone for a while instead of retrying it at once.
+    func handle(_ t: TaskRecord) -> StepResult {
         do {
             switch t.status {
-            case .queued: return try submit(t)
-            case .submitted, .processing: return try poll(t)
-            case .downloading: return try archive(t)
-            default: return false
+            case .queued: return try submit(t) ? .changed : .unchanged
+            case .submitted, .processing: return try poll(t) ? .changed : .unchanged
+            case .downloading: return try archive(t) ? .changed : .unchanged
+            default: return .unchanged
             }
         } catch {
             logger.error("task step failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
-            return false
+            return .failed
         }
     }
 

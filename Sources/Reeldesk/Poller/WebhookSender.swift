@@ -25,10 +25,15 @@ struct WebhookSender {
         let task: APITask
     }
 
-    /// Delivers what is due; returns how many rows it tried.
+    /// Delivers what is due; returns how many rows it tried. Without a webhook, news is marked
+    /// as not sent: setting one up later does not replay every task ever finished.
     @discardableResult
     func deliverDue(now: Double = Date().timeIntervalSince1970) throws -> Int {
-        guard let url = config.webhookURL, let secret = config.webhookSecret else { return 0 }
+        guard let url = config.webhookURL, let secret = config.webhookSecret else {
+            try db.prepare("UPDATE webhook_outbox SET gave_up_at = ?, last_error = 'no webhook configured' WHERE delivered_at IS NULL AND gave_up_at IS NULL")
+                .bind(now).run()
+            return 0
+        }
         let due = try db.prepare("""
             SELECT id, task_id, attempts FROM webhook_outbox
             WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
@@ -49,10 +54,7 @@ struct WebhookSender {
     }
 
     private func send(_ id: Int64, task: TaskRecord, attempts: Int, url: String, secret: String, now: Double) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = Array(try encoder.encode(Payload(delivery: id, pageUrl: config.publicURL + Route.task(id: task.id).path, task: APITask(task))))
+        let body = try SnakeCaseJSON.encode(Payload(delivery: id, pageUrl: config.publicURL + Route.task(id: task.id).path, task: APITask(task)))
         let timestamp = String(Int(now))
         let signature = SHA256.hex(SHA256.hmac(key: Array(secret.utf8), message: Array((timestamp + ".").utf8) + body))
         let headers = ["Content-Type: application/json", "User-Agent: Reeldesk-Webhook/1", "X-Reeldesk-Event: task.finished",

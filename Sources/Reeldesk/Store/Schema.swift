@@ -153,23 +153,32 @@ public enum Schema {
                    SUM(COALESCE(final_cost_usd, estimated_cost_usd)), COUNT(*)
             FROM tasks WHERE status = 'completed' AND completed_at IS NOT NULL GROUP BY 1, 2;
         """,
-        // 6: full-text search over prompts and error texts. The trigram tokenizer finds any
-        // substring of 3+ characters in any script (Chinese has no spaces to split words at);
-        // shorter terms are matched by `instr` (TaskSearch). Triggers keep the index in the same
-        // transaction as the row, and fire only when the text changes (a progress update is not
-        // a re-index). Created-date filters use the created_at index.
+        // 6: full-text search over prompts and the error texts of tasks that ended in error. The
+        // trigram tokenizer finds any substring of 3+ characters in any script (Chinese has no
+        // spaces to split words at); shorter terms are matched by `instr` (TaskSearch). Triggers
+        // keep the index in the same transaction as the row, and write only when the indexed
+        // text changes: a progress update, or the passing note of a download being retried on a
+        // full disk, touches no index page (that write must fit where nothing else does).
         """
-        CREATE VIRTUAL TABLE task_search USING fts5(prompt, error_message, content='tasks', content_rowid='id', tokenize='trigram');
+        CREATE VIEW task_search_source AS
+            SELECT id, prompt, CASE WHEN status IN ('failed', 'timed_out', 'expired') THEN error_message END AS error_message FROM tasks;
+        CREATE VIRTUAL TABLE task_search USING fts5(prompt, error_message, content='task_search_source', content_rowid='id', tokenize='trigram');
         CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
-            INSERT INTO task_search (rowid, prompt, error_message) VALUES (new.id, new.prompt, new.error_message);
+            INSERT INTO task_search (rowid, prompt, error_message)
+            VALUES (new.id, new.prompt, CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END);
         END;
         CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
-            INSERT INTO task_search (task_search, rowid, prompt, error_message) VALUES ('delete', old.id, old.prompt, old.error_message);
+            INSERT INTO task_search (task_search, rowid, prompt, error_message)
+            VALUES ('delete', old.id, old.prompt, CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END);
         END;
-        CREATE TRIGGER task_search_update AFTER UPDATE OF prompt, error_message ON tasks
-            WHEN old.prompt IS NOT new.prompt OR old.error_message IS NOT new.error_message BEGIN
-            INSERT INTO task_search (task_search, rowid, prompt, error_message) VALUES ('delete', old.id, old.prompt, old.error_message);
-            INSERT INTO task_search (rowid, prompt, error_message) VALUES (new.id, new.prompt, new.error_message);
+        CREATE TRIGGER task_search_update AFTER UPDATE OF prompt, error_message, status ON tasks
+            WHEN old.prompt IS NOT new.prompt
+              OR (CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END)
+                 IS NOT (CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END) BEGIN
+            INSERT INTO task_search (task_search, rowid, prompt, error_message)
+            VALUES ('delete', old.id, old.prompt, CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END);
+            INSERT INTO task_search (rowid, prompt, error_message)
+            VALUES (new.id, new.prompt, CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END);
         END;
         INSERT INTO task_search (task_search) VALUES ('rebuild');
         CREATE INDEX tasks_created_at ON tasks(created_at);

@@ -98,6 +98,8 @@ public enum Lineage: String, Sendable, Codable {
     case regenerate
     /// Parameters prefilled from the parent and edited.
     case remix
+    /// Made by the same form as its parent, one parameter (or the seed) different.
+    case variation
 }
 
 /// An archived video file and what ffprobe found in it.

@@ -9,6 +9,8 @@ enum CompareView {
             let other = index == 0 ? (tasks.count > 1 ? tasks[1] : t) : tasks[0]
             return [
                 "id": String(t.id), "url": Route.task(id: t.id).path,
+                "has_video": links != nil, "status": t.status.rawValue, "status_label": t.status.label,
+                "progress": String(t.progress), "error_message": t.errorMessage ?? "",
                 "video_url": links?.video ?? "", "poster_url": links?.poster ?? "",
                 "width": String(t.video?.width ?? 0), "height": String(t.video?.height ?? 0),
                 "prompt": PromptDiff.segments(t.parameters.prompt, against: other.parameters.prompt)

@@ -15,7 +15,8 @@ struct NewTaskFormView {
 
     /// The values exactly as submitted, so a rejected form comes back as the person left it.
     init(submitted form: FormData, errors: [FieldError]) {
-        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url", "remix_of", "visibility"] {
+        for name in ["prompt", "model", "duration", "aspect_ratio", "resolution", "seed", "first_frame_url", "last_frame_url", "remix_of", "visibility",
+                     "variations", "vary"] {
             values[name] = form[name] ?? ""
         }
         for name in ["audio", "camerafixed"] where form[name] != nil { checked.insert(name) }
@@ -58,6 +59,18 @@ struct NewTaskFormView {
         d["resolutions"] = Resolution.allCases.map { r -> [String: Any] in
             ["value": r.rawValue, "selected": r.rawValue == resolution]
         }
+        let count = values["variations"].flatMap { Int($0) } ?? 1
+        d["variation_counts"] = (1...Variations.max).map { ["value": String($0), "selected": $0 == count] as [String: Any] }
+        let vary = values["vary"].flatMap(VariedParameter.init(rawValue:)) ?? .seed
+        d["vary_options"] = VariedParameter.allCases.map { v -> [String: Any] in
+            let label = switch v {
+            case .seed: "different seeds"
+            case .aspectRatio: "different aspect ratios"
+            case .resolution: "different resolutions"
+            case .duration: "different durations"
+            }
+            return ["value": v.rawValue, "label": label, "selected": v == vary]
+        }
         let model = values["model"].flatMap { $0.isEmpty ? nil : $0 } ?? VideoLimits.model
         d["models"] = VideoLimits.models.map { m -> [String: Any] in ["value": m, "selected": m == model] }
         var byField: [String: String] = [:]
@@ -77,6 +90,6 @@ struct NewTaskFormView {
     static let labels = [
         "prompt": "Prompt", "model": "Model", "duration": "Duration", "aspect_ratio": "Aspect ratio", "resolution": "Resolution",
         "seed": "Seed", "budget": "Cost", "visibility": "Who can see it", "first_frame_url": "First frame URL", "first_frame": "First frame image", "last_frame_url": "Last frame URL",
-        "last_frame": "Last frame image", "audio": "Audio", "camerafixed": "Fixed camera",
+        "last_frame": "Last frame image", "audio": "Audio", "camerafixed": "Fixed camera", "variations": "Variations", "vary": "Vary",
     ]
 }

@@ -72,9 +72,6 @@ struct TaskEventPayload: Codable {
     }
 
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        (try? String(decoding: SnakeCaseJSON.encode(self), as: UTF8.self)) ?? "{}"
     }
 }

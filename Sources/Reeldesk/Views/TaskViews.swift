@@ -98,6 +98,7 @@ enum TaskViews {
         case .retry: "next attempt"
         case .regenerate: "regenerated"
         case .remix: "remix"
+        case .variation: "variation"
         case nil: "derived"
         }
     }
@@ -108,6 +109,7 @@ enum TaskViews {
         case .retry: "retry of"
         case .regenerate: "regenerated from"
         case .remix: "remix of"
+        case .variation: "variation of"
         case nil: "made from"
         }
     }
