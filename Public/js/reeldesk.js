@@ -132,6 +132,7 @@
     if (root.matches("article")) applyActions(root, t);
     var slot = field(root, "player-slot");
     if (slot && t.video_url && !slot.querySelector("video")) showPlayer(slot, t);
+    if (root.classList.contains("card")) fillCard(root, t);
     var cell = field(root, "compare-slot");
     if (cell && t.video_url && !cell.querySelector("video")) {
       var v = document.createElement("video");
@@ -248,17 +249,113 @@
     return tr;
   }
 
+  /** A grid card as partials/task_card renders it (the video and thumbnail come when archived). */
+  function newCard(t) {
+    var li = document.createElement("li");
+    li.className = "card";
+    li.setAttribute("data-task-id", String(t.id));
+    var media = document.createElement("a");
+    media.className = "card-media";
+    media.href = t.url;
+    media.setAttribute("aria-label", "Task " + t.id);
+    var ph = document.createElement("span");
+    ph.className = "card-placeholder";
+    media.appendChild(ph);
+    li.appendChild(media);
+    var body = document.createElement("div");
+    body.className = "card-body";
+    var pick = document.createElement("input");
+    pick.type = "checkbox";
+    pick.className = "pick";
+    pick.name = "ids";
+    pick.value = String(t.id);
+    pick.setAttribute("form", "compare-form");
+    pick.setAttribute("aria-label", "Select task " + t.id + " to compare");
+    body.appendChild(pick);
+    var prompt = document.createElement("a");
+    prompt.className = "card-prompt";
+    prompt.href = t.url;
+    prompt.title = t.prompt;
+    prompt.textContent = t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt;
+    body.appendChild(prompt);
+    var meta = document.createElement("p");
+    meta.className = "card-meta";
+    var badge = document.createElement("span");
+    badge.setAttribute("data-field", "status");
+    meta.appendChild(badge);
+    meta.appendChild(document.createTextNode(" "));
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.setAttribute("data-field", "progress");
+    meta.appendChild(bar);
+    meta.appendChild(document.createTextNode(" " + t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s · #" + t.id));
+    body.appendChild(meta);
+    li.appendChild(body);
+    applyStatus(li, t);
+    return li;
+  }
+
   /** Live lists keep their meaning: the newest N, N being the page's own size. */
   function addRow(t) {
-    document.querySelectorAll('table[data-live="tasks"] tbody').forEach(function (body) {
+    document.querySelectorAll('table[data-live="tasks"] tbody, ul[data-live="tasks"]').forEach(function (body) {
       if (body.querySelector('[data-task-id="' + t.id + '"]')) return;
-      var empty = body.querySelector("tr.empty");
+      var empty = body.querySelector(".empty");
       if (empty) empty.remove();
-      body.insertBefore(newRow(t), body.firstChild);
-      var limit = parseInt(body.parentNode.getAttribute("data-limit"), 10) || 50;
-      var rows = body.querySelectorAll("tr[data-task-id]");
+      body.insertBefore(body.tagName === "UL" ? newCard(t) : newRow(t), body.firstChild);
+      var host = body.tagName === "UL" ? body : body.parentNode;
+      var limit = parseInt(host.getAttribute("data-limit"), 10) || 50;
+      var rows = body.querySelectorAll("[data-task-id]");
       for (var i = limit; i < rows.length; i++) rows[i].remove();
     });
+  }
+
+  /** A card's thumbnail and preview once its video is archived (live). */
+  function fillCard(li, t) {
+    if (!t.video_url || li.querySelector("[data-preview]")) return;
+    var media = li.querySelector(".card-media");
+    if (!media) return;
+    media.textContent = "";
+    if (t.poster_url) {
+      var img = document.createElement("img");
+      img.src = "/tasks/" + t.id + "/thumb";
+      img.alt = "";
+      img.loading = "lazy";
+      media.appendChild(img);
+    }
+    var v = document.createElement("video");
+    v.setAttribute("data-preview", "");
+    v.setAttribute("data-src", t.video_url);
+    v.muted = true;
+    v.loop = true;
+    v.preload = "none";
+    v.setAttribute("playsinline", "");
+    v.setAttribute("aria-hidden", "true");
+    v.tabIndex = -1;
+    media.appendChild(v);
+  }
+
+  /** Hovering or focusing a card plays its video muted; leaving stops it. */
+  function previews() {
+    function video(e) {
+      var card = e.target.closest && e.target.closest(".card");
+      return card ? card.querySelector("[data-preview]") : null;
+    }
+    function start(e) {
+      var v = video(e);
+      if (!v) return;
+      if (!v.src) v.src = v.getAttribute("data-src");
+      v.play().then(function () { v.classList.add("playing"); }).catch(function () {});
+    }
+    function stop(e) {
+      var v = video(e);
+      if (!v || (e.relatedTarget && v.closest(".card").contains(e.relatedTarget))) return;
+      v.pause();
+      v.classList.remove("playing");
+    }
+    document.addEventListener("mouseover", start);
+    document.addEventListener("focusin", start);
+    document.addEventListener("mouseout", stop);
+    document.addEventListener("focusout", stop);
   }
 
   /** An older history page does not grow; it says how many newer tasks exist. */
@@ -466,7 +563,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     // One feature failing must not take the live updates (below) with it.
-    [counter, guardForms, framePreviews, costEstimate, compareSync, notifications, focusErrors].forEach(function (init) {
+    [counter, guardForms, framePreviews, costEstimate, compareSync, notifications, previews, focusErrors].forEach(function (init) {
       try { init(); } catch (e) { if (window.console) console.error(e); }
     });
     // Pages rendered without an event id (error pages, confirmations) show nothing live.

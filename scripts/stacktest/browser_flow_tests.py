@@ -147,7 +147,7 @@ def flow_chinese_prompt_round_trips_to_the_video_and_the_history(stack):
         assert isinstance(plays(driver), list)
         shot(driver, "chinese", "2-task")
         driver.get(stack.base + "/tasks")
-        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id)
+        row = driver.find_element(By.CSS_SELECTOR, '[data-task-id="%d"]' % task_id)
         assert prompt[:12] in row.text, row.text
         shot(driver, "chinese", "3-history")
     finally:
@@ -205,7 +205,7 @@ def flow_close_the_tab_mid_task_and_come_back_to_the_finished_video(stack):
         assert isinstance(played, list), played
         shot(driver, "come-back", "2-finished")
         driver.get(stack.base + "/tasks")
-        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"] [data-field="status"]' % task_id)
+        row = driver.find_element(By.CSS_SELECTOR, '[data-task-id="%d"] [data-field="status"]' % task_id)
         assert row.text == "Completed", row.text
         print("    tab closed while %s; back later: completed and playing (%dx%d)" % (status_when_closed, played[0], played[1]))
         assert Browser(stack.port).get("/tasks/%d/video" % task_id).status == 200
@@ -234,7 +234,7 @@ def flow_search_the_history_in_chinese_and_english_with_filters_in_the_url(stack
         box.send_keys("狐狸 " + mark)
         box.submit()
         wait_until(driver, lambda d: "q=" in d.current_url and loaded(d), 10, "the search")
-        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")]
+        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "[data-task-id]")]
         assert rows == [made["zh"]], rows
         shot(driver, "search", "1-chinese")
         box = driver.find_element(By.NAME, "q")
@@ -243,13 +243,13 @@ def flow_search_the_history_in_chinese_and_english_with_filters_in_the_url(stack
         Select(driver.find_element(By.NAME, "resolution")).select_by_value("720p")
         box.submit()
         wait_until(driver, lambda d: "resolution=720p" in d.current_url and loaded(d), 10, "the filtered search")
-        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")]
+        rows = [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "[data-task-id]")]
         assert rows == [made["en"]], rows
         url = driver.current_url
         shot(driver, "search", "2-phrase-and-filter")
         # The URL is the view: opened anew, it shows the same rows and the same form.
         driver.get(url)
-        assert [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-task-id]")] == [made["en"]]
+        assert [int(r.get_attribute("data-task-id")) for r in driver.find_elements(By.CSS_SELECTOR, "[data-task-id]")] == [made["en"]]
         assert driver.find_element(By.NAME, "q").get_attribute("value") == '"red f" %s -owl' % mark
         assert Select(driver.find_element(By.NAME, "resolution")).first_selected_option.get_attribute("value") == "720p"
         driver.find_element(By.CSS_SELECTOR, '[data-field="clear-filter"]').click()
@@ -273,7 +273,7 @@ def flow_compare_three_videos_that_play_and_seek_together(stack):
     try:
         driver.get(stack.base + "/tasks?q=" + mark)
         for i in ids:
-            driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"] input.pick' % i).click()
+            driver.find_element(By.CSS_SELECTOR, '[data-task-id="%d"] input.pick' % i).click()
         driver.find_element(By.CSS_SELECTOR, "#compare-form button").click()
         wait_until(driver, lambda d: "/compare" in d.current_url and loaded(d), 10, "the compare page")
         assert driver.find_elements(By.CSS_SELECTOR, "[data-compare-video]").__len__() == 3
@@ -328,7 +328,7 @@ def flow_my_finished_task_badges_the_tab_and_notifies_once(stack):
         other = Browser(stack.port, login=add_account(stack, "notmine", "member"))
         theirs = create(other, prompt="someone else's", resolution="480p", duration="4", visibility="team")
         wait_status(stack, theirs, ("completed",), 60)
-        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"] .status-completed' % theirs), 15, "their row")
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"] .status-completed' % theirs), 15, "their row")
         assert driver.title == "(1) " + title and len(driver.execute_script("return window.__notes")) == 1, driver.title
         driver.find_element(By.TAG_NAME, "h1").click()
         assert driver.title == title, "seen: the badge goes"
@@ -368,6 +368,41 @@ def flow_four_variations_with_their_total_cost_land_side_by_side_and_fill_in_liv
         shot(driver, "variations", "2-compare")
         print("    4 variations of the aspect ratio, estimated %s beforehand (stored estimates sum to $%.2f); all 4 played in place"
               % (total, with_cost))
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@test
+def flow_the_grid_shows_small_posters_previews_on_hover_and_opens_the_task(stack):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    b = Browser(stack.port)
+    mark = os.urandom(3).hex()
+    task_id = create(b, prompt="a harbour at dusk for the grid %s" % mark, resolution="720p", duration="4")
+    wait_status(stack, task_id, ("completed",), 60)
+    thumb = b.get("/tasks/%d/thumb" % task_id)
+    assert thumb.status == 200 and thumb.headers.get("Content-Type") == "image/jpeg" and len(thumb.body) < 30000, len(thumb.body)
+    assert Browser(stack.port, login=None).get("/tasks/%d/thumb" % task_id).status == 401
+    driver, home = chromium()
+    try:
+        driver.get(stack.base + "/tasks?q=" + mark)
+        card = driver.find_element(By.CSS_SELECTOR, 'li.card[data-task-id="%d"]' % task_id)
+        img = card.find_element(By.TAG_NAME, "img")
+        assert img.get_attribute("loading") == "lazy"
+        wait_until(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img), 10, "the thumbnail")
+        width = driver.execute_script("return arguments[0].naturalWidth", img)
+        assert width == 320, width
+        ActionChains(driver).move_to_element(card.find_element(By.CSS_SELECTOR, ".card-media")).perform()
+        wait_until(driver, lambda d: d.execute_script(
+            "const v = arguments[0].querySelector('[data-preview]'); return v && !v.paused && v.currentTime > 0.2 && v.muted", card),
+            15, "the muted preview to play on hover")
+        shot(driver, "grid", "1-hover")
+        ActionChains(driver).move_to_element(driver.find_element(By.TAG_NAME, "h1")).perform()
+        wait_until(driver, lambda d: d.execute_script("return arguments[0].querySelector('[data-preview]').paused", card), 5, "the preview to stop")
+        card.find_element(By.CSS_SELECTOR, ".card-prompt").click()
+        wait_until(driver, lambda d: d.current_url.rstrip("/").endswith("/tasks/%d" % task_id), 10, "the task page")
+        print("    grid: a %d px thumbnail (%d bytes, 401 signed out), muted preview on hover, a click opens the task" % (width, len(thumb.body)))
     finally:
         driver.quit()
         shutil.rmtree(home, ignore_errors=True)

@@ -152,12 +152,15 @@ def history_paginates_newest_first(stack):
     for i in range(55 - visible_task_count(stack)):
         assert b.post_form("/tasks", dict(VALID, prompt="bulk %d [sim:moderation]" % i)).status == 303
     first = b.get("/tasks")
-    assert first.text.count("<tr data-task-id=") == 50
+    assert first.text.count('<li class="card" data-task-id=') == 50
     assert "?before=" in first.text
     import re
     older = re.search(r'href="(/tasks\?before=\d+)"', first.text).group(1)
     second = b.get(older)
-    assert second.status == 200 and second.text.count("<tr data-task-id=") == 5 and "Newest" in second.text
+    assert second.status == 200 and second.text.count('<li class="card" data-task-id=') == 5 and "Newest" in second.text
+    # The list view pages the same way, and keeps its view in the links.
+    listed = b.get("/tasks?view=list")
+    assert listed.text.count("<tr data-task-id=") == 50 and re.search(r'href="/tasks\?view=list&amp;before=\d+"', listed.text)
 
 
 def event_ids_after(stack, after):
@@ -310,7 +313,7 @@ def a_cached_history_row_changes_on_the_page_and_live_as_soon_as_its_task_change
     task_id = int(r.headers["Location"].rsplit("/", 1)[1])
 
     def row_of(page):
-        m = re.search(r'<tr data-task-id="%d">.*?</tr>' % task_id, page.text, re.S)
+        m = re.search(r'<tr data-task-id="%d">.*?</tr>|<li class="card" data-task-id="%d">.*?</li>' % (task_id, task_id), page.text, re.S)
         assert m, "task %d not on the page" % task_id
         return m.group(0)
 
@@ -321,8 +324,10 @@ def a_cached_history_row_changes_on_the_page_and_live_as_soon_as_its_task_change
     for _ in range(20):  # the poller may change the task between two loads; compare within one version
         v = version()
         first, second = b.get("/tasks"), b.get("/tasks")
+        lists = b.get("/tasks?view=list"), b.get("/tasks?view=list")
         if version() == v:
-            assert row_of(first) == row_of(second), "the same version renders the same row"
+            assert row_of(first) == row_of(second), "the same version renders the same card"
+            assert row_of(lists[0]) == row_of(lists[1]), "the same version renders the same row"
             break
     assert "Cancelled" not in row_of(first)
     after = re.search(r'data-last-event-id="(\d+)"', first.text).group(1)
@@ -333,8 +338,9 @@ def a_cached_history_row_changes_on_the_page_and_live_as_soon_as_its_task_change
     r = b.request("POST", "/tasks/%d/cancel" % task_id, body=urlencode({"csrf_token": token}).encode(),
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status == 303, r.status
-    row = row_of(b.get("/tasks"))
-    assert "status-cancelled" in row and "Cancelled" in row, row
+    for view in ("/tasks", "/tasks?view=list"):  # the card and the row, each cached
+        row = row_of(b.get(view))
+        assert "status-cancelled" in row and "Cancelled" in row, (view, row)
     events = stream.events(50, 5)
     stream.close()
     import json

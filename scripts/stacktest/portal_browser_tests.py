@@ -79,7 +79,7 @@ def ten_tabs_and_fifteen_page_changes_share_one_stream(stack):
         driver.get(stack.base + "/tasks")
         driver.execute_script("window.__sameDocument = true;")
         task_id = create(b, prompt="arrives live after 15 page changes", resolution="480p", duration="4")
-        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'table[data-live="tasks"] tr[data-task-id="%d"]' % task_id), 10,
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-live="tasks"] [data-task-id="%d"]' % task_id), 10,
                    "the new task in the last page without reload")
         assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
         streams = healthz_streams(stack)
@@ -207,7 +207,7 @@ def cancel_stops_polling_and_delete_removes_the_files(stack):
         wait_until(driver, lambda d: d.current_url.endswith("/tasks"), 10, "the history after Delete")
         assert task_row_or_none(stack, done_id) is None
         assert not os.path.exists(media) and not os.path.exists(os.path.join(stack.data_dir, "uploads", upload))
-        assert not driver.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % done_id)
+        assert not driver.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"]' % done_id)
         print("    Cancel: %d status calls before, none after; Delete: row, video, poster and upload removed" % calls)
     finally:
         driver.quit()
@@ -318,7 +318,7 @@ def without_shared_worker_a_leader_tab_shares_one_stream(stack):
         first = create(b, prompt="relayed to every tab", resolution="480p", duration="4")
         for handle in driver.window_handles:
             driver.switch_to.window(handle)
-            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % first), 10, "the task in every tab")
+            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"]' % first), 10, "the task in every tab")
         # Close the leader (the first tab): another tab takes the lock and the stream.
         driver.switch_to.window(driver.window_handles[0])
         driver.close()
@@ -326,7 +326,7 @@ def without_shared_worker_a_leader_tab_shares_one_stream(stack):
         second = create(b, prompt="after the leader left", resolution="480p", duration="4")
         for handle in driver.window_handles:
             driver.switch_to.window(handle)
-            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % second), 10, "the task after a new leader")
+            wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"]' % second), 10, "the task after a new leader")
         wait_for(lambda: healthz_streams(stack) == 1, 10, "still one stream")
         print("    no SharedWorker: 4 tabs on 1 stream (Web Lock leader + BroadcastChannel); the leader closed, a new one took over")
     finally:

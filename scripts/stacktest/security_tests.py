@@ -39,8 +39,8 @@ def stored_xss_payloads_render_as_text_on_pages_and_in_live_updates(stack):
         wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete", 10, "the history page")
         # Made while the history page is open: it arrives as a live update.
         task_id = create(b, prompt="[sim:moderation] " + XSS, resolution="480p", duration="4")
-        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id), 15, "the live row")
-        live_row = driver.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id)
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"]' % task_id), 15, "the live row")
+        live_row = driver.find_element(By.CSS_SELECTOR, '[data-task-id="%d"]' % task_id)
         assert driver.execute_script("return window.__pwned") is None and not driver.find_elements(By.ID, "pwned"), "the live row ran it"
         assert "<script>" in live_row.text or "onerror" in live_row.text, live_row.text  # shown as text (shortened)
         wait_status(stack, task_id, ("failed",), 60)
@@ -152,8 +152,8 @@ def upstream_error_texts_and_javascript_urls_stay_inert_in_pages_and_live_update
         task_id = create(b, prompt="[sim:echofail] " + XSS, resolution="480p", duration="4")
         row = wait_status(stack, task_id, ("failed",), 60)
         assert XSS in row["error_message"], row["error_message"]
-        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id), 15, "the live row")
-        wait_until(driver, lambda d: "Failed" in d.find_element(By.CSS_SELECTOR, 'tr[data-task-id="%d"]' % task_id).text, 15, "Failed live")
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-task-id="%d"]' % task_id), 15, "the live row")
+        wait_until(driver, lambda d: "Failed" in d.find_element(By.CSS_SELECTOR, '[data-task-id="%d"]' % task_id).text, 15, "Failed live")
         assert driver.execute_script("return window.__pwned") is None and not driver.find_elements(By.ID, "pwned")
         driver.get(stack.base + "/tasks/%d" % task_id)
         assert XSS in driver.find_element(By.TAG_NAME, "main").text, "the upstream's error is shown as text"

@@ -28,6 +28,18 @@ struct MediaHandlers {
         return accel("/media/" + poster, type: "image/jpeg")
     }
 
+    /// GET /tasks/{id}/thumb: the grid's small poster (the poster itself for videos archived
+    /// before thumbnails were made).
+    func thumbnail(_ request: RequestContext, id: Int64) throws -> Response {
+        guard let t = try store.visible(to: request.viewer).find(id), let poster = t.video?.poster else {
+            throw HTTPError(.notFound, "Task \(id) has no poster.")
+        }
+        let dir = (poster as NSString).deletingLastPathComponent
+        let thumb = dir + "/" + ArchivedVideo.thumbnailName
+        let exists = FileManager.default.fileExists(atPath: context.config.mediaDir + "/" + thumb)
+        return accel("/media/" + (exists ? thumb : poster), type: "image/jpeg")
+    }
+
     /// GET /tasks/{id}/frames/first|last: an uploaded frame, to whoever may see the task.
     func frame(_ request: RequestContext, id: Int64, which: FrameSlot) throws -> Response {
         guard let t = try store.visible(to: request.viewer).find(id),

@@ -129,8 +129,8 @@ struct TaskHandlers {
                         made.append(result.task)
                     }
                 }
-            } catch let refusal as SpendRefusal where plans.count > 1 {
-                // The refusal's audit row went with the rolled-back batch: record it again.
+            } catch let refusal as SpendRefusal {
+                // The refusal's audit row (TaskSubmitter) went with the rolled-back batch: record it here.
                 try? AuditLog(db: store.db).record(.submitRefused, by: request.actor, detail: refusal.auditDetail)
                 throw refusal
             }
@@ -187,14 +187,21 @@ struct TaskHandlers {
     func list(_ request: RequestContext) throws -> Response {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         let filter = TaskFilter(request.queryItems)
+        // The grid is the default; `view=list` is the table. The choice travels in every link.
+        let list = request.queryItems["view"] == "list"
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
         let rows = try visible.keys(before: before, limit: Self.pageSize + 1, filter: filter)
         let shown = Array(rows.prefix(Self.pageSize))
-        let base = Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query)
-        let joiner = filter.isEmpty ? "?" : "&"
+        let query = [filter.query, list ? "view=list" : ""].filter { !$0.isEmpty }.joined(separator: "&")
+        let base = Route.taskList.path + (query.isEmpty ? "" : "?" + query)
+        let joiner = query.isEmpty ? "?" : "&"
+        let fragments = list ? context.rowFragments : context.cardFragments
         var page: [String: Any] = [
-            "rows_html": try context.rowFragments.rows(shown, views: context.views, load: visible.tasks),
+            (list ? "rows_html" : "cards_html"): try fragments.rows(shown, views: context.views, load: visible.tasks),
+            "grid": !list,
+            "grid_url": Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query),
+            "list_url": Route.taskList.path + "?" + [filter.query, "view=list"].filter { !$0.isEmpty }.joined(separator: "&"),
             "has_tasks": !shown.isEmpty,
             // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
             "is_first_page": before == nil && filter.isEmpty,

@@ -39,6 +39,11 @@ public enum MediaProbe {
                     timeout: timeout)
     }
 
+    /// A small JPEG for the history's grid: `width` pixels wide, the height to scale.
+    public static func thumbnail(poster: String, to path: String, width: Int, timeout: Double) throws {
+        _ = try run("ffmpeg", ["-y", "-v", "error", "-i", poster, "-vf", "scale=\(width):-2", "-q:v", "5", path], timeout: timeout)
+    }
+
     /// `24/1` → 24.
     static func rate(_ s: String) -> Double {
         let parts = s.split(separator: "/").compactMap { Double($0) }

@@ -43,6 +43,13 @@ extension PollerWork {
     private func makePoster(_ t: TaskRecord, dir: String, relativeDir: String, seconds: Double) -> String? {
         do {
             try MediaProbe.poster(video: dir + "/video.mp4", to: dir + "/poster.jpg", at: min(1, seconds / 2), timeout: config.toolTimeoutSeconds)
+            // The grid's thumbnail (thumb.jpg beside the poster); without it the grid shows the poster.
+            do {
+                try MediaProbe.thumbnail(poster: dir + "/poster.jpg", to: dir + "/" + ArchivedVideo.thumbnailName,
+                                         width: ArchivedVideo.thumbnailWidth, timeout: config.toolTimeoutSeconds)
+            } catch {
+                logger.warning("thumbnail failed", metadata: ["task": "\(t.id)", "error": "\(error)"])
+            }
             return relativeDir + "/poster.jpg"
         } catch {
             logger.warning("poster failed", metadata: ["task": "\(t.id)", "error": "\(error)"])

@@ -104,6 +104,10 @@ public enum Lineage: String, Sendable, Codable {
 
 /// An archived video file and what ffprobe found in it.
 public struct ArchivedVideo: Sendable, Equatable {
+    /// The grid's small poster, made at archive time beside `poster`.
+    static let thumbnailName = "thumb.jpg"
+    static let thumbnailWidth = 320
+
     /// Relative to the media dir, e.g. `12/video.mp4`.
     public var file: String
     public var poster: String?

@@ -21,8 +21,13 @@ final class RowFragmentCache: Sendable {
 
     private let current = Mutex(Generation([:]))
     let capacity: Int
+    /// The partial each fragment is rendered from (a table row, or a grid card).
+    let template: String
 
-    init(capacity: Int = 5_000) { self.capacity = capacity }
+    init(template: String = "partials/task_row", capacity: Int = 5_000) {
+        self.template = template
+        self.capacity = capacity
+    }
 
     /// Keeps fragments; past `capacity` the cache starts over. Misses are rare once pages are
     /// warm, so copying the dictionary here is cheaper than locking every read.
@@ -48,7 +53,7 @@ final class RowFragmentCache: Sendable {
             var made: [(id: Int64, version: Int64, html: String)] = []
             for t in try load(Array(missing.keys)) {
                 guard let i = missing[t.id] else { continue }
-                let f = try views.render("partials/task_row", TaskViews.row(t))
+                let f = try views.render(template, TaskViews.row(t))
                 html[i] = f
                 // Kept under the version it was rendered from (a newer one just renders anew).
                 made.append((t.id, t.version, f))

@@ -21,6 +21,8 @@ enum TaskViews {
             "resolution": p.resolution.rawValue,
             "created": Formatting.utc(t.createdAt),
             "created_iso": Formatting.iso(t.createdAt),
+            "thumb_url": t.video?.poster != nil && t.status == .completed ? Route.taskThumbnail(id: t.id).path : "",
+            "preview_url": t.status == .completed && t.video != nil ? Route.taskVideo(id: t.id).path : "",
         ]
     }
 

@@ -86,6 +86,7 @@ public final class App: Responder {
         case .task(let id): return try tasks(db).show(request, id: id)
         case .taskVideo(let id): return try media(db).video(request, id: id)
         case .taskPoster(let id): return try media(db).poster(request, id: id)
+        case .taskThumbnail(let id): return try media(db).thumbnail(request, id: id)
         case .taskFrame(let id, let which): return try media(db).frame(request, id: id, which: which)
         case .upload(let name): return try media(db).upload(request, name: name)
         case .regenerate(let id): return try actions(db).regenerate(request, id: id)

@@ -20,6 +20,7 @@ public struct AppContext: Sendable {
     let uploadLinks: UploadLink
     /// History rows as rendered, by task id and version.
     let rowFragments = RowFragmentCache()
+    let cardFragments = RowFragmentCache(template: "partials/task_card")
     /// The default new-task form's fields, rendered on first use.
     let defaultFormFields = FragmentOnce()
 

@@ -20,6 +20,8 @@ public enum Route: Equatable, Sendable {
     case task(id: Int64)
     /// The archived video (`?download=1` saves it under a readable name).
     case taskVideo(id: Int64)
+    /// The history grid's small poster.
+    case taskThumbnail(id: Int64)
     case taskPoster(id: Int64)
     /// A new task with the same parameters.
     case regenerate(id: Int64)
@@ -128,6 +130,7 @@ public enum Router {
             switch segments[2] {
             case "video": return pick(m, [.get: .taskVideo(id: id)])
             case "poster": return pick(m, [.get: .taskPoster(id: id)])
+            case "thumb": return pick(m, [.get: .taskThumbnail(id: id)])
             case "regenerate": return pick(m, [.post: .regenerate(id: id)])
             case "retry": return pick(m, [.post: .retry(id: id)])
             case "cancel": return pick(m, [.post: .cancel(id: id)])
@@ -177,6 +180,7 @@ extension Route {
         case .task(let id): "/tasks/\(id)"
         case .taskVideo(let id): "/tasks/\(id)/video"
         case .taskPoster(let id): "/tasks/\(id)/poster"
+        case .taskThumbnail(let id): "/tasks/\(id)/thumb"
         case .regenerate(let id): "/tasks/\(id)/regenerate"
         case .retry(let id): "/tasks/\(id)/retry"
         case .cancel(let id): "/tasks/\(id)/cancel"
