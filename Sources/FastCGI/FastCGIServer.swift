@@ -128,6 +128,12 @@ public final class FastCGIServer: Sendable {
         case .eventStream(let subscription):
             return openStream(req, out: out, request: request, response: response, subscription: subscription,
                               responder: responder, started: started)
+        case .stream(let body):
+            if ResponseWriter.writeHead(response.status, response.headers, contentLength: nil, to: out), request.method != .head {
+                body.produce { bytes in ResponseWriter.write(bytes, to: out) }
+            }
+            logAccess(method: "\(request.method)", path: request.path, status: response.status.code, started: started, requestID: request.requestID)
+            return false
         }
     }
 

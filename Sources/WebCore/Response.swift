@@ -5,6 +5,9 @@ public struct Response: Sendable {
         case bytes([UInt8])
         /// Keep the connection open as a `text/event-stream` that starts after `lastEventID`.
         case eventStream(EventStreamRequest)
+        /// Written piece by piece as it is made (no Content-Length): a zip of many videos is
+        /// never whole in memory.
+        case stream(StreamedBody)
     }
 
     public var status: HTTPStatus
@@ -43,6 +46,14 @@ public struct Response: Sendable {
         if case .bytes(let b) = body { return b.count }
         return nil
     }
+}
+
+/// A body that writes itself: `produce` is called once with a function that sends bytes and
+/// answers false when the client has gone (then it should stop).
+public struct StreamedBody: Sendable {
+    public let produce: @Sendable (_ send: ([UInt8]) -> Bool) -> Void
+
+    public init(_ produce: @escaping @Sendable (_ send: ([UInt8]) -> Bool) -> Void) { self.produce = produce }
 }
 
 /// A request to hold an event stream open: where to resume, and which events this stream may see.

@@ -46,3 +46,27 @@ import WebCore
         #expect(try store.db.prepare("SELECT COUNT(*) FROM favourites").first { $0.int(0) } == 0, "a deleted task leaves no star behind")
     }
 }
+
+@Suite struct FamilyTests {
+    @Test func theHistoryFoldsRetriedAttemptsAndAFamilyShowsEveryMember() throws {
+        let store = TaskStore(db: try Fixtures.migratedDatabase())
+        func make(parent: Int64? = nil, _ lineage: Lineage? = nil) throws -> Int64 {
+            var n = NewTask(parameters: Fixtures.parameters)
+            n.parentTaskID = parent
+            n.lineage = lineage
+            return try store.create(n).task.id
+        }
+        let first = try make()
+        let retry1 = try make(parent: first, .retry)
+        let retry2 = try make(parent: retry1, .retry)
+        let remix = try make(parent: retry2, .remix)
+        let stranger = try make()
+        func found(_ query: String) throws -> [Int64] {
+            try store.visible(to: .testing(.admin, id: 1)).keys(limit: 50, filter: TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))).map(\.id)
+        }
+        #expect(try found("") == [stranger, remix, retry2], "retried attempts fold under their latest")
+        #expect(try found("attempts=all") == [stranger, remix, retry2, retry1, first])
+        #expect(try found("family=\(retry1)") == [remix, retry2, retry1, first], "from the middle: up to the first, down to the last")
+        #expect(try found("family=\(stranger)") == [stranger])
+    }
+}

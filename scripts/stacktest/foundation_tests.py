@@ -18,9 +18,11 @@ def task_count(stack):
 
 
 def visible_task_count(stack, name="tester"):
-    """Tasks the member `name` sees: the team's and their own."""
+    """Tasks the member `name` sees in the history: the team's and their own, a retried attempt
+    folded under its latest."""
     with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
-        return db.execute("SELECT COUNT(*) FROM tasks WHERE visibility = 'team' OR owner_id = (SELECT id FROM users WHERE name = ?)",
+        return db.execute("SELECT COUNT(*) FROM tasks t WHERE (visibility = 'team' OR owner_id = (SELECT id FROM users WHERE name = ?)) "
+                          "AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.parent_task_id = t.id AND r.lineage = 'retry')",
                           (name,)).fetchone()[0]
 
 

@@ -18,6 +18,10 @@ struct TaskFilter: Equatable, Sendable {
     /// One tag (as TaskTags keeps it), and the viewer's own favourites only.
     var tag: String?
     var favourites = false
+    /// One task's whole family: its first ancestor and everything made from it (every attempt).
+    var family: Int64?
+    /// Attempts that were retried are folded under their latest unless asked for (`attempts=all`).
+    var allAttempts = false
 
     static let maxTextLength = 200
 
@@ -34,6 +38,8 @@ struct TaskFilter: Equatable, Sendable {
         to = q["to"].flatMap(Self.day)
         tag = q["tag"].flatMap { TaskTags.parse($0).first }
         favourites = q["fav"] == "1"
+        family = q["family"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        allAttempts = q["attempts"] == "all"
     }
 
     var isEmpty: Bool { self == TaskFilter() }
@@ -51,8 +57,21 @@ struct TaskFilter: Equatable, Sendable {
         if let to { items.append(("to", to)) }
         if let tag { items.append(("tag", tag)) }
         if favourites { items.append(("fav", "1")) }
+        if let family { items.append(("family", String(family))) }
+        if allAttempts { items.append(("attempts", "all")) }
         return items.map { URLEncodedForm.encode($0.0) + "=" + URLEncodedForm.encode($0.1) }.joined(separator: "&")
     }
+
+    /// Up the parent links to the first ancestor, then down every child link from it.
+    static let familySQL = """
+        t.id IN (WITH RECURSIVE up(id, parent) AS (
+                     SELECT id, parent_task_id FROM tasks WHERE id = ?
+                     UNION SELECT p.id, p.parent_task_id FROM tasks p JOIN up ON p.id = up.parent),
+                 down(id) AS (
+                     SELECT id FROM up WHERE parent IS NULL
+                     UNION SELECT c.id FROM tasks c JOIN down ON c.parent_task_id = down.id)
+                 SELECT id FROM down)
+        """
 
     /// `YYYY-MM-DD` that is a real day, else nil.
     static func day(_ s: String) -> String? {
@@ -86,6 +105,12 @@ struct TaskFilter: Equatable, Sendable {
         if let end = to.flatMap(Self.dayStart) { sql.append("t.created_at < ?"); values.append(end + 86_400) }
         if let tag { sql.append("t.id IN (SELECT task_id FROM task_tags WHERE tag = ?)"); values.append(tag) }
         if favourites { sql.append("t.id IN (SELECT task_id FROM favourites WHERE user_id = ?)"); values.append(viewerID) }
+        if let family {
+            sql.append(Self.familySQL)
+            values.append(family)
+        } else if !allAttempts {
+            sql.append("NOT EXISTS (SELECT 1 FROM tasks r WHERE r.parent_task_id = t.id AND r.lineage = 'retry')")
+        }
         let search = SearchText(text)
         sql += search.conditions.map(\.sql)
         values += search.conditions.flatMap(\.values)

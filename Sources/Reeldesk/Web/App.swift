@@ -74,6 +74,7 @@ public final class App: Responder {
         switch route {
         case .home: return try tasks(db).home(request)
         case .taskList: return try tasks(db).list(request)
+        case .bulkDownload: return try BulkDownloadHandler(context: context, store: TaskStore(db: db)).zip(request)
         case .apiTaskList: return try api(db).list(request)
         case .apiTask(let id): return try api(db).show(request, id: id)
         case .apiCreateTask: return try api(db).create(request)

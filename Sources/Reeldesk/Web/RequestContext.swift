@@ -85,7 +85,7 @@ extension Route {
         case .health, .login, .loginForm, .upload, .apiDescription: .open
         case .apiTaskList, .apiTask, .account, .createToken, .revokeToken: .signedIn
         case .apiCreateTask: .member
-        case .home, .taskList, .compare, .task, .taskVideo, .taskPoster, .taskThumbnail, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
+        case .home, .taskList, .compare, .bulkDownload, .task, .taskVideo, .taskPoster, .taskThumbnail, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
         case .createTask, .regenerate, .retry, .cancel, .deleteTask, .setVisibility, .setTags: .member
         case .admin, .adminUsers, .addUser, .updateUser, .saveSettings, .audit, .auditCSV: .admin
         }

@@ -6,6 +6,8 @@ public enum Route: Equatable, Sendable {
     case taskList
     /// 2–4 completed tasks side by side (`?ids=…`).
     case compare
+    /// The chosen tasks' videos and parameters as one streamed zip (`?ids=…`).
+    case bulkDownload
     /// The JSON API (APIHandlers): the history with the same filters, one task, a new task, and
     /// its OpenAPI description.
     case apiTaskList
@@ -84,6 +86,8 @@ public enum Router {
             return pick(m, [.get: .taskList, .post: .createTask])
         case 1 where segments[0] == "compare":
             return pick(m, [.get: .compare])
+        case 1 where segments[0] == "download":
+            return pick(m, [.get: .bulkDownload])
         case 1 where segments[0] == "account":
             return pick(m, [.get: .account])
         case 2 where segments[0] == "account" && segments[1] == "tokens":
@@ -171,6 +175,7 @@ extension Route {
         case .home: "/"
         case .taskList, .createTask: "/tasks"
         case .compare: "/compare"
+        case .bulkDownload: "/download"
         case .apiTaskList, .apiCreateTask: "/api/tasks"
         case .apiTask(let id): "/api/tasks/\(id)"
         case .apiDescription: "/api/openapi.json"
