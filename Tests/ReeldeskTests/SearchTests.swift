@@ -99,3 +99,39 @@ import WebCore
         #expect(seen.count == 10 && Set(seen).count == 10 && seen == seen.sorted(by: >))
     }
 }
+
+@Suite struct HistoryPageTests {
+    @Test func pagesGoBothWaysInEitherOrderWithoutGapsOrRepeats() throws {
+        let store = TaskStore(db: try Fixtures.migratedDatabase())
+        var all: [Int64] = []
+        for i in 0..<23 {
+            var p = Fixtures.parameters
+            p.prompt = "shot \(i) \(i % 2 == 0 ? "fox" : "owl")"
+            all.append(try store.create(NewTask(parameters: p)).task.id)
+        }
+        let foxes = all.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let visible = store.visible(to: .testing(.admin, id: 1))
+        for (query, expected) in [("q=fox", foxes.reversed() as [Int64]), ("q=fox&sort=oldest", foxes), ("sort=oldest", all)] {
+            let filter = TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))
+            // Forward through every page, then back again with the other link.
+            var pages: [[Int64]] = []
+            var page = try HistoryPage.load(visible, filter: filter, before: nil, after: nil, size: 5)
+            pages.append(page.keys.map(\.id))
+            while true {
+                let next = filter.oldestFirst ? page.newerAfter.map { (nil as Int64?, Optional($0)) } : page.olderBefore.map { (Optional($0), nil as Int64?) }
+                guard let (before, after) = next else { break }
+                page = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: 5)
+                pages.append(page.keys.map(\.id))
+            }
+            #expect(pages.flatMap { $0 } == expected, "\(query) forward")
+            var back: [[Int64]] = [page.keys.map(\.id)]
+            while true {
+                let previous = filter.oldestFirst ? page.olderBefore.map { (Optional($0), nil as Int64?) } : page.newerAfter.map { (nil as Int64?, Optional($0)) }
+                guard let (before, after) = previous else { break }
+                page = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: 5)
+                back.insert(page.keys.map(\.id), at: 0)
+            }
+            #expect(back == pages, "\(query) backward gives the same pages")
+        }
+    }
+}

@@ -21,13 +21,13 @@ struct APIHandlers {
         let limit = q["limit"].flatMap { Int($0) }.map { max(1, min(Self.maxLimit, $0)) } ?? Self.defaultLimit
         let filter = TaskFilter(q)
         let visible = store.visible(to: request.viewer)
-        let keys = try visible.keys(before: before, limit: limit + 1, filter: filter)
-        let page = Array(keys.prefix(limit))
+        let after = before == nil ? q["after"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
+        let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: limit)
+        let page = history.keys
         let byID = Dictionary(uniqueKeysWithValues: try visible.tasks(page.map(\.id)).map { ($0.id, $0) })
-        var next: String?
-        if keys.count > limit, let last = page.last {
-            next = Route.apiTaskList.path + "?" + ([filter.query, "limit=\(limit)", "before=\(last.id)"].filter { !$0.isEmpty }.joined(separator: "&"))
-        }
+        // `next` continues in the order asked for: towards older tasks, or newer with sort=oldest.
+        let cursor = filter.oldestFirst ? history.newerAfter.map { "after=\($0)" } : history.olderBefore.map { "before=\($0)" }
+        let next = cursor.map { Route.apiTaskList.path + "?" + ([filter.query, "limit=\(limit)", $0].filter { !$0.isEmpty }.joined(separator: "&")) }
         return try Self.json(APITaskList(tasks: page.compactMap { byID[$0.id] }.map(APITask.init), next: next))
     }
 

@@ -182,17 +182,18 @@ struct TaskHandlers {
         return try renderHome(request, form: view, status: status)
     }
 
-    /// GET /tasks?q=…&status=…&before=ID: the history, newest first, 50 a page (keyset
-    /// pagination), searched and filtered by what the URL says (TaskFilter).
+    /// GET /tasks?q=…&status=…&before=ID (or after=ID): the history, newest first unless
+    /// `sort=oldest`, 50 a page (keyset pagination), searched and filtered by what the URL says.
     func list(_ request: RequestContext) throws -> Response {
         let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let after = before == nil ? request.queryItems["after"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
         let filter = TaskFilter(request.queryItems)
         // The grid is the default; `view=list` is the table. The choice travels in every link.
         let list = request.queryItems["view"] == "list"
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
-        let rows = try visible.keys(before: before, limit: Self.pageSize + 1, filter: filter)
-        let shown = Array(rows.prefix(Self.pageSize))
+        let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: Self.pageSize)
+        let shown = history.keys
         let query = [filter.query, list ? "view=list" : ""].filter { !$0.isEmpty }.joined(separator: "&")
         let base = Route.taskList.path + (query.isEmpty ? "" : "?" + query)
         let joiner = query.isEmpty ? "?" : "&"
@@ -204,14 +205,17 @@ struct TaskHandlers {
             "list_url": Route.taskList.path + "?" + [filter.query, "view=list"].filter { !$0.isEmpty }.joined(separator: "&"),
             "has_tasks": !shown.isEmpty,
             // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
-            "is_first_page": before == nil && filter.isEmpty,
+            "is_first_page": before == nil && after == nil && filter.isEmpty,
             "is_filtered": !filter.isEmpty,
             "can_compare": true,
             "live_limit": String(Self.pageSize),
             "filter": try HistoryFilterView.context(filter, accounts: AccountStore(db: store.db).list()),
         ]
-        if rows.count > Self.pageSize, let last = shown.last { page["older_url"] = base + joiner + "before=\(last.id)" }
-        if before != nil, let first = shown.first, try visible.hasNewer(than: first.id, filter: filter) { page["newest_url"] = base }
+        if let cursor = history.olderBefore { page["older_url"] = base + joiner + "before=\(cursor)" }
+        if let cursor = history.newerAfter { page["newer_url"] = base + joiner + "after=\(cursor)" }
+        // A jump back to the first page, from anywhere else.
+        if before != nil || after != nil { page["newest_url"] = base }
+        page["oldest_first"] = filter.oldestFirst
         return try pages.render("pages/tasks", title: "History", page, request: request, lastEventID: latest)
     }
 

@@ -22,6 +22,8 @@ struct TaskFilter: Equatable, Sendable {
     var family: Int64?
     /// Attempts that were retried are folded under their latest unless asked for (`attempts=all`).
     var allAttempts = false
+    /// `sort=oldest`: oldest first (the default is newest first).
+    var oldestFirst = false
 
     static let maxTextLength = 200
 
@@ -40,6 +42,7 @@ struct TaskFilter: Equatable, Sendable {
         favourites = q["fav"] == "1"
         family = q["family"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
         allAttempts = q["attempts"] == "all"
+        oldestFirst = q["sort"] == "oldest"
     }
 
     var isEmpty: Bool { self == TaskFilter() }
@@ -59,6 +62,7 @@ struct TaskFilter: Equatable, Sendable {
         if favourites { items.append(("fav", "1")) }
         if let family { items.append(("family", String(family))) }
         if allAttempts { items.append(("attempts", "all")) }
+        if oldestFirst { items.append(("sort", "oldest")) }
         return items.map { URLEncodedForm.encode($0.0) + "=" + URLEncodedForm.encode($0.1) }.joined(separator: "&")
     }
 

@@ -24,16 +24,19 @@ struct VisibleTasks {
 
     /// (id, version) of the same page as `list`, within `filter`: enough to use cached row
     /// fragments. Keyset pages by id (ids grow with creation time): no OFFSET, no count.
-    func keys(before: Int64? = nil, limit: Int, filter: TaskFilter = TaskFilter()) throws -> [(id: Int64, version: Int64)] {
+    /// `after` (newer than an id) reads upward, oldest first; anything else reads downward from
+    /// `before` (or the newest), newest first.
+    func keys(before: Int64? = nil, after: Int64? = nil, limit: Int, filter: TaskFilter = TaskFilter()) throws -> [(id: Int64, version: Int64)] {
         guard viewer.isSignedIn else { return [] }
         let (conditions, values, match) = filter.conditions(viewerID: viewer.id)
         let (source, first): (String, [SQLBindable]) = match.map {
             ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
         } ?? ("tasks t WHERE t.id", [])
         let order = match == nil ? "t.id" : "task_search.rowid"
-        let sql = "SELECT t.id, t.version FROM \(source) < ? AND \(Self.rule)"
-            + conditions.map { " AND " + $0 }.joined() + " ORDER BY \(order) DESC LIMIT ?"
-        return try store.db.prepare(sql).bind(first + [before ?? Int64.max] + ruleValues + values + [limit])
+        let upward = after != nil
+        let sql = "SELECT t.id, t.version FROM \(source) \(upward ? ">" : "<") ? AND \(Self.rule)"
+            + conditions.map { " AND " + $0 }.joined() + " ORDER BY \(order) \(upward ? "ASC" : "DESC") LIMIT ?"
+        return try store.db.prepare(sql).bind(first + [after ?? before ?? Int64.max] + ruleValues + values + [limit])
             .map { (id: $0.int(0), version: $0.int(1)) }
     }
 
@@ -45,15 +48,11 @@ struct VisibleTasks {
             .bind(ids.map { $0 as SQLBindable } + ruleValues).map(TaskRecord.init(row:))
     }
 
-    /// Whether a visible task newer than `id` exists within `filter` (for a "newest" link).
-    func hasNewer(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool {
-        let (conditions, values, match) = filter.conditions(viewerID: viewer.id)
-        let (source, first): (String, [SQLBindable]) = match.map {
-            ("task_search JOIN tasks t ON t.id = task_search.rowid WHERE task_search MATCH ? AND task_search.rowid", [$0])
-        } ?? ("tasks t WHERE t.id", [])
-        let sql = "SELECT 1 FROM \(source) > ? AND \(Self.rule)" + conditions.map { " AND " + $0 }.joined() + " LIMIT 1"
-        return try store.db.prepare(sql).bind(first + [id] + ruleValues + values).first { _ in true } ?? false
-    }
+    /// Whether a visible task newer than `id` exists within `filter` (for a "newer" link).
+    func hasNewer(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool { try !keys(after: id, limit: 1, filter: filter).isEmpty }
+
+    /// Whether a visible task older than `id` exists within `filter` (for an "older" link).
+    func hasOlder(than id: Int64, filter: TaskFilter = TaskFilter()) throws -> Bool { try !keys(before: id, limit: 1, filter: filter).isEmpty }
 
     /// Visible tasks made from `id`, oldest first.
     func children(of id: Int64) throws -> [TaskRecord] {

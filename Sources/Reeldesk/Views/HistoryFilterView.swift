@@ -14,7 +14,7 @@ enum HistoryFilterView {
             "owners": accounts.map { ["value": String($0.id), "label": $0.displayName, "selected": $0.id == f.ownerID] as [String: Any] },
             "from": f.from ?? "", "to": f.to ?? "", "tag": f.tag ?? "", "favourites": f.favourites,
             "active": !f.isEmpty,
-            "family": f.family.map(String.init) ?? "", "all_attempts": f.allAttempts,
+            "family": f.family.map(String.init) ?? "", "all_attempts": f.allAttempts, "oldest_first": f.oldestFirst,
         ]
     }
 }
