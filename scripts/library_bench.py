@@ -104,7 +104,7 @@ def main():
             with open(serve_log, errors="replace") as f:
                 f.seek(offset)
                 server_ms = [float(m) for m in re.findall(r"ms=([0-9.]+) path=/tasks ", f.read())][-100:]
-            shown = [int(x) for x in re.findall(r'<tr data-task-id="(\d+)"', page.text)]
+            shown = [int(x) for x in re.findall(r'<(?:tr|li class="card") data-task-id="(\d+)"', page.text)]
             right = expected(db_path, words, filters) if words or filters else None
             ok = "yes" if right is None or shown == right else "NO (%d vs %d)" % (len(shown), len(right))
             s = sorted(server_ms)

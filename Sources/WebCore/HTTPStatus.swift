@@ -25,7 +25,6 @@ public struct HTTPStatus: Equatable, Hashable, Sendable {
         switch code {
         case 200: "OK"
         case 201: "Created"
-        case 201: "Created"
         case 204: "No Content"
         case 206: "Partial Content"
         case 302: "Found"

@@ -20,7 +20,7 @@ struct ZipStream {
 
     /// Adds bytes already in memory (a CSV).
     mutating func add(name: String, bytes: [UInt8], modified: Date = Date()) throws {
-        try add(name: name, modified: modified) { emit in emit(bytes) }
+        try add(name: name, modified: modified) { emit in _ = emit(bytes) }
     }
 
     /// Adds a file from disk, in chunks.
