@@ -215,10 +215,8 @@
     return td;
   }
 
-  function newRow(t) {
-    var tr = document.createElement("tr");
-    tr.setAttribute("data-task-id", String(t.id));
-    var idCell = cell(String(t.id), t.url, "#");
+  /** The checkbox that puts a task in the history's compare / download selection. */
+  function pickBox(t) {
     var pick = document.createElement("input");
     pick.type = "checkbox";
     pick.className = "pick";
@@ -226,6 +224,14 @@
     pick.value = String(t.id);
     pick.setAttribute("form", "compare-form");
     pick.setAttribute("aria-label", "Select task " + t.id + " to compare");
+    return pick;
+  }
+
+  function newRow(t) {
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-task-id", String(t.id));
+    var idCell = cell(String(t.id), t.url, "#");
+    var pick = pickBox(t);
     idCell.insertBefore(document.createTextNode(" "), idCell.firstChild);
     idCell.insertBefore(pick, idCell.firstChild);
     tr.appendChild(idCell);
@@ -264,13 +270,7 @@
     li.appendChild(media);
     var body = document.createElement("div");
     body.className = "card-body";
-    var pick = document.createElement("input");
-    pick.type = "checkbox";
-    pick.className = "pick";
-    pick.name = "ids";
-    pick.value = String(t.id);
-    pick.setAttribute("form", "compare-form");
-    pick.setAttribute("aria-label", "Select task " + t.id + " to compare");
+    var pick = pickBox(t);
     body.appendChild(pick);
     var prompt = document.createElement("a");
     prompt.className = "card-prompt";

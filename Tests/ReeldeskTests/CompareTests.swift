@@ -18,8 +18,8 @@ import WebCore
     }
 
     @Test func compareTakesTwoToFourDistinctIds() {
-        #expect(CompareHandler.ids(["3", "7,3", "9"]) == [3, 7, 9])
-        #expect(CompareHandler.ids(["0", "-1", "01", "x", "2"]) == [2])
-        #expect(CompareHandler.ids(["1,2,3,4,5,6"]).count == CompareHandler.maxTasks + 1, "too many is refused, not cut")
+        #expect(Router.parseIDs(["3", "7,3", "9"], limit: 4) == [3, 7, 9])
+        #expect(Router.parseIDs(["0", "-1", "01", "x", "2"], limit: 4) == [2])
+        #expect(Router.parseIDs(["1,2,3,4,5,6"], limit: CompareHandler.maxTasks).count == CompareHandler.maxTasks + 1, "too many is refused, not cut")
     }
 }

@@ -11,11 +11,7 @@ struct BulkDownloadHandler {
     static let maxTasks = 100
 
     func zip(_ request: RequestContext) throws -> Response {
-        var ids: [Int64] = []
-        for v in request.queryItems.all("ids").flatMap({ $0.split(separator: ",") }) {
-            guard let id = Router.parseID(v), !ids.contains(id) else { continue }
-            ids.append(id)
-        }
+        let ids = Router.parseIDs(request.queryItems.all("ids"), limit: Self.maxTasks)
         guard !ids.isEmpty, ids.count <= Self.maxTasks else {
             throw HTTPError(.badRequest, "Choose 1 to \(Self.maxTasks) tasks to download.")
         }

@@ -9,7 +9,7 @@ struct CompareHandler {
     static let maxTasks = 4
 
     func show(_ request: RequestContext) throws -> Response {
-        let ids = Self.ids(request.queryItems.all("ids"))
+        let ids = Router.parseIDs(request.queryItems.all("ids"), limit: Self.maxTasks)
         guard (2...Self.maxTasks).contains(ids.count) else {
             throw HTTPError(.badRequest, "Choose 2 to \(Self.maxTasks) tasks to compare.")
         }
@@ -22,16 +22,5 @@ struct CompareHandler {
         let title = "Compare " + ids.map { "#\($0)" }.joined(separator: ", ")
         return try pages.render("pages/compare", title: title, ["compare": CompareView.context(tasks)], request: request,
                                 lastEventID: try EventLog(db: store.db).latestEventID())
-    }
-
-    /// Positive ids in the order given, without repeats, from repeated or comma-separated values.
-    static func ids(_ values: [String]) -> [Int64] {
-        var out: [Int64] = []
-        for v in values.flatMap({ $0.split(separator: ",") }) {
-            guard let id = Router.parseID(v), !out.contains(id) else { continue }
-            out.append(id)
-            if out.count > maxTasks { break }
-        }
-        return out
     }
 }
