@@ -215,6 +215,18 @@
     return td;
   }
 
+  /** The status badge and progress bar applyStatus fills in, as the row and card partials have them. */
+  function appendStatus(parent) {
+    var badge = document.createElement("span");
+    badge.setAttribute("data-field", "status");
+    parent.appendChild(badge);
+    parent.appendChild(document.createTextNode(" "));
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.setAttribute("data-field", "progress");
+    parent.appendChild(bar);
+  }
+
   /** The checkbox that puts a task in the history's compare / download selection. */
   function pickBox(t) {
     var pick = document.createElement("input");
@@ -241,14 +253,7 @@
     tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s", null, "Shape"));
     var st = document.createElement("td");
     st.setAttribute("data-label", "Status");
-    var badge = document.createElement("span");
-    badge.setAttribute("data-field", "status");
-    st.appendChild(badge);
-    st.appendChild(document.createTextNode(" "));
-    var bar = document.createElement("progress");
-    bar.max = 100;
-    bar.setAttribute("data-field", "progress");
-    st.appendChild(bar);
+    appendStatus(st);
     tr.appendChild(st);
     tr.appendChild(cell(new Date(t.created_at * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC", null, "Created"));
     applyStatus(tr, t);
@@ -280,14 +285,7 @@
     body.appendChild(prompt);
     var meta = document.createElement("p");
     meta.className = "card-meta";
-    var badge = document.createElement("span");
-    badge.setAttribute("data-field", "status");
-    meta.appendChild(badge);
-    meta.appendChild(document.createTextNode(" "));
-    var bar = document.createElement("progress");
-    bar.max = 100;
-    bar.setAttribute("data-field", "progress");
-    meta.appendChild(bar);
+    appendStatus(meta);
     meta.appendChild(document.createTextNode(" " + t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s · #" + t.id));
     body.appendChild(meta);
     li.appendChild(body);

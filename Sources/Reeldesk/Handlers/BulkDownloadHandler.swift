@@ -15,12 +15,7 @@ struct BulkDownloadHandler {
         guard !ids.isEmpty, ids.count <= Self.maxTasks else {
             throw HTTPError(.badRequest, "Choose 1 to \(Self.maxTasks) tasks to download.")
         }
-        let visible = store.visible(to: request.viewer)
-        var tasks: [TaskRecord] = []
-        for id in ids {
-            guard let t = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-            tasks.append(t)
-        }
+        let tasks = try store.visible(to: request.viewer).chosen(ids)
         let media = context.config.mediaDir
         var files: [(name: String, path: String)] = []
         var names: [Int64: String] = [:]

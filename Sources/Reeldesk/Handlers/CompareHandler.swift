@@ -13,12 +13,7 @@ struct CompareHandler {
         guard (2...Self.maxTasks).contains(ids.count) else {
             throw HTTPError(.badRequest, "Choose 2 to \(Self.maxTasks) tasks to compare.")
         }
-        let visible = store.visible(to: request.viewer)
-        var tasks: [TaskRecord] = []
-        for id in ids {
-            guard let t = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-            tasks.append(t)
-        }
+        let tasks = try store.visible(to: request.viewer).chosen(ids)
         let title = "Compare " + ids.map { "#\($0)" }.joined(separator: ", ")
         return try pages.render("pages/compare", title: title, ["compare": CompareView.context(tasks)], request: request,
                                 lastEventID: try EventLog(db: store.db).latestEventID())

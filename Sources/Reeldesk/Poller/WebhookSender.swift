@@ -30,8 +30,13 @@ struct WebhookSender {
     @discardableResult
     func deliverDue(now: Double = Date().timeIntervalSince1970) throws -> Int {
         guard let url = config.webhookURL, let secret = config.webhookSecret else {
-            try db.prepare("UPDATE webhook_outbox SET gave_up_at = ?, last_error = 'no webhook configured' WHERE delivered_at IS NULL AND gave_up_at IS NULL")
-                .bind(now).run()
+            // A read first: an idle portal must not take the write lock every second for nothing.
+            let pending = try db.prepare("SELECT 1 FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL LIMIT 1")
+                .first { _ in true } ?? false
+            if pending {
+                try db.prepare("UPDATE webhook_outbox SET gave_up_at = ?, last_error = 'no webhook configured' WHERE delivered_at IS NULL AND gave_up_at IS NULL")
+                    .bind(now).run()
+            }
             return 0
         }
         let due = try db.prepare("""

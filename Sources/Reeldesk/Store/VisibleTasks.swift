@@ -1,4 +1,5 @@
 import SQLite
+import WebCore
 
 /// The tasks one viewer may see (`Viewer.canSee`, the same rule in SQL). Handlers read tasks
 /// only through this, so a task someone may not see is nil, exactly like one that does not exist.
@@ -38,6 +39,15 @@ struct VisibleTasks {
             + conditions.map { " AND " + $0 }.joined() + " ORDER BY \(order) \(upward ? "ASC" : "DESC") LIMIT ?"
         return try store.db.prepare(sql).bind(first + [after ?? before ?? Int64.max] + ruleValues + values + [limit])
             .map { (id: $0.int(0), version: $0.int(1)) }
+    }
+
+    /// The tasks `ids` names, in that order; any one this viewer may not see is a 404, like one
+    /// that does not exist (the compare view and the zip download both take such a list).
+    func chosen(_ ids: [Int64]) throws -> [TaskRecord] {
+        try ids.map { id in
+            guard let t = try find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+            return t
+        }
     }
 
     /// The visible tasks among `ids` (any order).
