@@ -2,8 +2,11 @@
 """`make bench`: the performance targets of the portal, measured on the real stack (release
 build, nginx, `reeldesk serve`, the simulator) in a temporary data dir, and printed as one table.
 Every ratio compares figures measured in this same run. Usage:
-    scripts/bench.py path/to/release/reeldesk [--quick]
---quick uses 100,000 instead of 1,000,000 tasks for the scale figures and shorter runs."""
+    scripts/bench.py path/to/release/reeldesk [--quick] [--only P1,P2,...] [--perf]
+--quick uses 100,000 instead of 1,000,000 tasks for the scale figures and shorter runs.
+--only runs just the named parts (P1 P2 P3 P4 P5 MEM; P5 and MEM share the filled database).
+--perf records the responder with `perf` during an extra P1 round of each page and prints the
+hottest symbols (the full reports go to test-output/bench/)."""
 import json
 import os
 import re
@@ -24,7 +27,16 @@ from stacktest import client  # noqa: E402
 from stacktest.client import Browser  # noqa: E402
 from stacktest.stack import REPO, Stack, free_port, wait_for  # noqa: E402
 
+if "-h" in sys.argv or "--help" in sys.argv:
+    print(__doc__)
+    sys.exit(0)
 QUICK = "--quick" in sys.argv
+PERF = "--perf" in sys.argv
+ONLY = set(sys.argv[sys.argv.index("--only") + 1].upper().split(",")) if "--only" in sys.argv else None
+
+
+def wanted(part):
+    return ONLY is None or part in ONLY
 SCALE = 100_000 if QUICK else 1_000_000
 WRK_SECONDS = 5 if QUICK else 10
 STREAMS = 1000 if QUICK else 5000
@@ -228,6 +240,8 @@ def main():
         # The baseline is the minimal libfcgi responder (one FCGX_Accept_r loop, the figure the
         # issue measured); the same code on 8 threads is shown beside it for reference.
         for path, name, label, body in (("/tasks", "tasks", "history (grid), 50 cards", tasks_page), ("/", "home", "home (form + 10 rows)", home_page)):
+            if not wanted("P1"):
+                break
             # Two alternating rounds, best of each: this VM's neighbours move single runs by ±30 %.
             rounds = {"rd": [], 1: [], 8: []}
             for _ in range(2):
@@ -246,74 +260,23 @@ def main():
             row("P1", "%s %s (%d KB) signed in: req/s, p50/p99 ms" % (path, label, len(body) // 1024),
                 "%.0f vs C %.0f = %.2f× (C on 8 threads %.0f = %.2f×); p50 %.1f p99 %.1f"
                 % (rd[0], c1, ratio, c8, rd[0] / c8, rd[1], rd[2]), "≥ 0.5× C", ratio >= 0.5)
+            if PERF:
+                profile(stack, serve_pid, path, name, cookie)
 
         # P4: an archived 1080p video through X-Accel-Redirect versus nginx serving the file. The
         # simulator's clips are tiny (flat colours); a real 1080p clip is megabytes, so the archived
         # file is replaced by an 8 s 1080p encode at 20 Mbit/s.
         big_row = task_template(db_path, big)
-        video_path = os.path.join(stack.data_dir, "media", big_row["video_file"])
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24", "-t", "8", "-c:v", "libx264",
-                        "-preset", "ultrafast", "-b:v", "20M", "-pix_fmt", "yuv420p", video_path + ".tmp.mp4"], check=True)
-        os.replace(video_path + ".tmp.mp4", video_path)
-        with sqlite3.connect(db_path) as db:
-            db.execute("UPDATE tasks SET video_bytes = ? WHERE id = ?", (os.path.getsize(video_path), big))
-        big_row = task_template(db_path, big)
-        accels, directs = [], []
-        for _ in range(3):  # alternating rounds, median of each
-            accels.append(wrk(stack.base + "/tasks/%d/video" % big, cookie, connections=8, seconds=5)[0])
-            directs.append(wrk("http://127.0.0.1:%d/direct-media/%s" % (bench_port, big_row["video_file"]), connections=8, seconds=5)[0])
-        accel, direct = (statistics.median(accels),), (statistics.median(directs),)
-        ratio = accel[0] / direct[0]
-        req = urllib.request.Request(stack.base + "/tasks/%d/video" % big, headers={"Cookie": cookie, "Range": "bytes=100-199"})
-        with urllib.request.urlopen(req) as r:
-            ranged = (r.status, len(r.read()))
-        row("P4", "1080p video (%d KB) via X-Accel vs direct: req/s" % (big_row["video_bytes"] // 1024),
-            "%.0f vs %.0f = %.2f×; Range → %d (%d bytes)" % (accel[0], direct[0], ratio, ranged[0], ranged[1]), "≥ 0.9×, 206",
-            ratio >= 0.9 and ranged == (206, 100))
-
-        # P2: thousands of open streams while 100 task updates are committed.
-        p2(stack, db_path, cookie, serve_pid, b)
-
-        # P5: boot and the history page at scale.
-        at_100 = sequential_ms(b, "/tasks")
-        fill(db_path, SCALE - 100, template, owner)
-        with sqlite3.connect(db_path) as db:
-            total = db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
-        stack.serve.terminate()
-        stack.serve.wait(10)
-        started = time.perf_counter()
-        stack.serve = subprocess.Popen([stack.binary, "serve"], env=stack.env, cwd=stack.checkout,
-                                       stdout=open(os.path.join(stack.data_dir, "serve-bench.log"), "w"), stderr=subprocess.STDOUT)
-        boot_ms = None
-        while time.perf_counter() - started < 10:
-            try:
-                with urllib.request.urlopen(stack.base + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        boot_ms = (time.perf_counter() - started) * 1000
-                        break
-            except Exception:
-                time.sleep(0.002)
-        row("P5", "serve start → first answer with %s tasks" % format(total, ","), "%.0f ms" % boot_ms, "< 200 ms", boot_ms < 200)
-        at_scale = sequential_ms(b, "/tasks")
-        deep = sequential_ms(b, "/tasks?before=%d" % (total // 2))
-        row("P5", "/tasks median/p99 ms at 100 vs %s tasks (and a deep page)" % format(total, ","),
-            "%.1f/%.1f vs %.1f/%.1f (deep %.1f/%.1f)" % (at_100 + at_scale + deep), "as fast", at_scale[0] <= at_100[0] * 1.5 + 1)
-
-        # Memory: RSS after 1,000 history views and after 100,000 (the fresh process of P5).
-        serve_pid = stack.serve.pid
-        views = 0
-        while views < 1000:
-            views += wrk(stack.base + "/tasks", cookie, seconds=1)[0]
-        rss_1k = rss_kb(serve_pid)
-        while views < 100_000:
-            views += wrk(stack.base + "/tasks", cookie, seconds=10)[0] * 10
-        rss_100k = rss_kb(serve_pid)
-        growth = rss_100k / rss_1k
-        row("MEM", "responder RSS after 1,000 vs %s history views" % format(int(views), ","),
-            "%.1f MB vs %.1f MB (%+.0f %%)" % (rss_1k / 1024, rss_100k / 1024, (growth - 1) * 100), "within 10 %", growth <= 1.10)
-
-        # P3: 200 tasks in flight against an upstream that allows 600 calls a minute.
-        p3(stack, db_path, b)
+        if wanted("P4"):
+            p4(stack, db_path, big, big_row, bench_port, cookie)
+        if wanted("P2"):
+            # P2: thousands of open streams while 100 task updates are committed.
+            p2(stack, db_path, cookie, serve_pid, b)
+        if wanted("P5") or wanted("MEM"):
+            p5_and_memory(stack, db_path, b, template, owner, cookie)
+        if wanted("P3"):
+            # P3: 200 tasks in flight against an upstream that allows 600 calls a minute.
+            p3(stack, db_path, b)
     finally:
         stack.cleanup()
         shutil.rmtree(os.path.dirname(BARE), ignore_errors=True)
@@ -322,6 +285,87 @@ def main():
     for key, what, figure, target, met in ROWS:
         print("| %s | %s | %s | %s | %s |" % (key, what, figure, target, "" if met is None else ("met" if met else "**missed**")))
     print("\n%d targets met, %d missed" % (sum(1 for r in ROWS if r[4]), len(missed)))
+
+
+def profile(stack, serve_pid, path, name, cookie):
+    """An extra wrk round under `perf record`; prints the hottest symbols of the responder."""
+    out_dir = os.path.join(REPO, "test-output", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    data = os.path.join(out_dir, "perf-%s.data" % name)
+    rec = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", data, "-p", str(serve_pid)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    wrk(stack.base + path, cookie)
+    rec.send_signal(2)
+    rec.wait(30)
+    report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "--percent-limit", "0.7", "-g", "none",
+                             "--sort", "symbol"], capture_output=True, text=True).stdout
+    with open(os.path.join(out_dir, "perf-%s.txt" % name), "w") as f:
+        f.write(report)
+    lines = [l for l in report.splitlines() if l.strip() and not l.startswith("#")]
+    print("  perf %s: hottest symbols (self)\n    " % path + "\n    ".join(lines[:25]), flush=True)
+
+
+def p4(stack, db_path, big, big_row, bench_port, cookie):
+    video_path = os.path.join(stack.data_dir, "media", big_row["video_file"])
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24", "-t", "8", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-b:v", "20M", "-pix_fmt", "yuv420p", video_path + ".tmp.mp4"], check=True)
+    os.replace(video_path + ".tmp.mp4", video_path)
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE tasks SET video_bytes = ? WHERE id = ?", (os.path.getsize(video_path), big))
+    big_row = task_template(db_path, big)
+    accels, directs = [], []
+    for _ in range(3):  # alternating rounds, median of each
+        accels.append(wrk(stack.base + "/tasks/%d/video" % big, cookie, connections=8, seconds=5)[0])
+        directs.append(wrk("http://127.0.0.1:%d/direct-media/%s" % (bench_port, big_row["video_file"]), connections=8, seconds=5)[0])
+    accel, direct = (statistics.median(accels),), (statistics.median(directs),)
+    ratio = accel[0] / direct[0]
+    req = urllib.request.Request(stack.base + "/tasks/%d/video" % big, headers={"Cookie": cookie, "Range": "bytes=100-199"})
+    with urllib.request.urlopen(req) as r:
+        ranged = (r.status, len(r.read()))
+    row("P4", "1080p video (%d KB) via X-Accel vs direct: req/s" % (big_row["video_bytes"] // 1024),
+        "%.0f vs %.0f = %.2f×; Range → %d (%d bytes)" % (accel[0], direct[0], ratio, ranged[0], ranged[1]), "≥ 0.9×, 206",
+        ratio >= 0.9 and ranged == (206, 100))
+
+
+def p5_and_memory(stack, db_path, b, template, owner, cookie):
+    # P5: boot and the history page at scale.
+    at_100 = sequential_ms(b, "/tasks")
+    fill(db_path, SCALE - 100, template, owner)
+    with sqlite3.connect(db_path) as db:
+        total = db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
+    stack.serve.terminate()
+    stack.serve.wait(10)
+    started = time.perf_counter()
+    stack.serve = subprocess.Popen([stack.binary, "serve"], env=stack.env, cwd=stack.checkout,
+                                   stdout=open(os.path.join(stack.data_dir, "serve-bench.log"), "w"), stderr=subprocess.STDOUT)
+    boot_ms = None
+    while time.perf_counter() - started < 10:
+        try:
+            with urllib.request.urlopen(stack.base + "/healthz", timeout=1) as r:
+                if r.status == 200:
+                    boot_ms = (time.perf_counter() - started) * 1000
+                    break
+        except Exception:
+            time.sleep(0.002)
+    row("P5", "serve start → first answer with %s tasks" % format(total, ","), "%.0f ms" % boot_ms, "< 200 ms", boot_ms < 200)
+    at_scale = sequential_ms(b, "/tasks")
+    deep = sequential_ms(b, "/tasks?before=%d" % (total // 2))
+    row("P5", "/tasks median/p99 ms at 100 vs %s tasks (and a deep page)" % format(total, ","),
+        "%.1f/%.1f vs %.1f/%.1f (deep %.1f/%.1f)" % (at_100 + at_scale + deep), "as fast", at_scale[0] <= at_100[0] * 1.5 + 1)
+
+    # Memory: RSS after 1,000 history views and after 100,000 (the fresh process of P5).
+    serve_pid = stack.serve.pid
+    views = 0
+    while views < 1000:
+        views += wrk(stack.base + "/tasks", cookie, seconds=1)[0]
+    rss_1k = rss_kb(serve_pid)
+    while views < 100_000:
+        views += wrk(stack.base + "/tasks", cookie, seconds=10)[0] * 10
+    rss_100k = rss_kb(serve_pid)
+    growth = rss_100k / rss_1k
+    row("MEM", "responder RSS after 1,000 vs %s history views" % format(int(views), ","),
+        "%.1f MB vs %.1f MB (%+.0f %%)" % (rss_1k / 1024, rss_100k / 1024, (growth - 1) * 100), "within 10 %", growth <= 1.10)
 
 
 def p2(stack, db_path, cookie, serve_pid, b):
