@@ -6,6 +6,9 @@ import WebCore
 /// its file and line; rendering an unknown name throws instead of returning nil.
 public struct Views: Sendable {
     let library: MustacheLibrary
+    /// Rendered output kept per context shape (TemplateStamps): the templates stay the one
+    /// source of HTML, and a page costs its stamp instead of a lookup per name.
+    let stamps = TemplateStamps()
 
     /// A template that failed to load.
     public struct LoadError: Error, CustomStringConvertible {
@@ -49,7 +52,8 @@ public struct Views: Sendable {
 
     /// Renders the template `name` with `context`.
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
-        guard let text = library.render(context, withTemplate: name) else { throw MissingTemplate(name: name) }
+        let library = self.library
+        guard let text = stamps.render(name, context, plain: { library.render($0, withTemplate: name) }) else { throw MissingTemplate(name: name) }
         return text
     }
 }
