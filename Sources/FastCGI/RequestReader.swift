@@ -1,4 +1,7 @@
 import CFastCGI
+#if canImport(Glibc)
+import Glibc
+#endif
 import WebCore
 
 /// Turns an accepted `FCGX_Request` into a `WebCore.Request`.
@@ -30,10 +33,12 @@ enum RequestReader {
     static func pairs(_ envp: FCGX_ParamArray?) -> [(name: String, value: String)] {
         guard var env = envp else { return [] }
         var out: [(name: String, value: String)] = []
+        out.reserveCapacity(48)
         while let entry = env.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") {
-                out.append((String(s[..<eq]), String(s[s.index(after: eq)...])))
+            // Split at the first `=` as bytes (no Character walk); invalid UTF-8 is repaired as String(cString:) would.
+            let bytes = UnsafeRawBufferPointer(start: entry, count: strlen(entry))
+            if let eq = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                out.append((String(decoding: bytes[..<eq], as: UTF8.self), String(decoding: bytes[(eq + 1)...], as: UTF8.self)))
             }
             env += 1
         }

@@ -83,9 +83,34 @@ public struct CGIParameters: Sendable {
     }
 
     /// `HTTP_X_REQUESTED_WITH` → `X-Requested-With`.
+    /// Words are split at `_` (empty ones dropped); each keeps its first byte and lowers the rest.
     static func headerName(fromCGI key: String) -> String {
-        key.dropFirst(5).split(separator: "_").map { $0.prefix(1) + $0.dropFirst().lowercased() }.joined(separator: "-")
+        commonHeaders[key] ?? spelledHeaderName(fromCGI: key)
     }
+
+    static func spelledHeaderName(fromCGI key: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(key.utf8.count)
+        var wordStart = true
+        for b in key.utf8.dropFirst(5) {
+            if b == UInt8(ascii: "_") {
+                wordStart = true
+                continue
+            }
+            if wordStart, !out.isEmpty { out.append(UInt8(ascii: "-")) }
+            out.append(wordStart || !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b) ? b : b + 32)
+            wordStart = false
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The headers every browser sends, named without a walk over their bytes.
+    static let commonHeaders: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "Host", "User-Agent", "Accept", "Accept-Language", "Accept-Encoding", "Cookie", "Referer", "Connection",
+        "Content-Type", "Content-Length", "Origin", "Upgrade-Insecure-Requests", "Cache-Control", "Pragma",
+        "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Sec-Fetch-User", "X-Requested-With", "If-None-Match",
+        "If-Modified-Since", "Range", "Last-Event-Id", "Authorization", "Dnt", "Priority",
+    ].map { ("HTTP_" + String($0.uppercased().map { $0 == "-" ? "_" : $0 }), $0) })
 
     /// nginx passes the decoded, normalised path as DOCUMENT_URI; fall back to REQUEST_URI.
     static func pathAndQuery(_ params: [String: String]) -> (String, String) {

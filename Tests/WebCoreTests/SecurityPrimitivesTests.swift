@@ -60,6 +60,16 @@ import Testing
         #expect((try? parse([("HTTP_X", "a\tb")])) != nil, "tab is allowed in header values")
     }
 
+    @Test func headerNamesFromCGI() {
+        // The table of common names spells each exactly as the general rule does.
+        for (cgi, name) in CGIParameters.commonHeaders {
+            #expect(CGIParameters.spelledHeaderName(fromCGI: cgi) == name, "\(cgi)")
+        }
+        #expect(CGIParameters.headerName(fromCGI: "HTTP_X_REQUESTED_WITH") == "X-Requested-With")
+        #expect(CGIParameters.headerName(fromCGI: "HTTP_X__ODD_") == "X-Odd", "empty words are dropped")
+        #expect(CGIParameters.headerName(fromCGI: "HTTP_A1_B2") == "A1-B2")
+    }
+
     @Test func oddRequestIDsAndMethods() throws {
         #expect(try parse([("REQUEST_ID", "abc def")]).requestID == nil)
         #expect(try parse([("REQUEST_ID", String(repeating: "a", count: 65))]).requestID == nil)

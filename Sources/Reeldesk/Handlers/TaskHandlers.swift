@@ -245,25 +245,33 @@ struct TaskHandlers {
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
         let recent = try visible.keys(limit: Self.recentCount)
-        var formContext = form.context
-        formContext["uploads_private"] = !context.config.publicURLIsReachable
-        formContext["public_url"] = context.config.publicURL
-        formContext["submission_token"] = SubmissionToken.make()
-        // A kept upload is shown through a short-lived signed link (uploads are not public).
-        let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
-        for (field, k) in form.kept {
-            guard var kept = formContext["\(field)_kept"] as? [String: Any] else { continue }
-            kept["url"] = context.uploadLinks.path(for: k.name, expires: expires)
-            formContext["\(field)_kept"] = kept
+        // The fields' own context: the form as sent (or its defaults), kept uploads with links.
+        let config = context.config, uploadLinks = context.uploadLinks
+        func fieldsContext() -> [String: Any] {
+            var c = form.context
+            c["uploads_private"] = !config.publicURLIsReachable
+            c["public_url"] = config.publicURL
+            // A kept upload is shown through a short-lived signed link (uploads are not public).
+            let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
+            for (field, k) in form.kept {
+                guard var kept = c["\(field)_kept"] as? [String: Any] else { continue }
+                kept["url"] = uploadLinks.path(for: k.name, expires: expires)
+                c["\(field)_kept"] = kept
+            }
+            return c
         }
+        var formContext: [String: Any]
+        if defaultFields, request.viewer.role >= .member {
+            // The rest of the form needs none of the fields' values: they are not even built.
+            formContext = ["fields_html": try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fieldsContext()) }]
+        } else {
+            formContext = fieldsContext()
+        }
+        formContext["submission_token"] = SubmissionToken.make()
         let settings = try TeamSettings.load(store.db, config: context.config)
         formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in
             ["value": v.rawValue, "label": v == .team ? "Team (everyone signed in)" : "Private (only me and admins)",
              "selected": v.rawValue == (form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue)]
-        }
-        if defaultFields, request.viewer.role >= .member {
-            let fieldsContext = formContext
-            formContext["fields_html"] = try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fieldsContext) }
         }
         if let account = request.viewer.account {
             let spending = Spending(db: store.db)
