@@ -8,6 +8,7 @@ Every ratio compares figures measured in this same run. Usage:
 --perf records the responder with `perf` during an extra P1 round of each page and prints the
 hottest symbols (the full reports go to test-output/bench/)."""
 import json
+import multiprocessing
 import os
 import re
 import selectors
@@ -164,9 +165,10 @@ server {
 """ % (port, stack.data_dir, stack.data_dir, media_dir)
 
 
-def stream_clients(port, cookie, count, seconds, commit_times, results, ready):
+def stream_clients(port, cookie, count, seconds, results, ready):
     """Holds `count` event streams (HTTP/1.0: no chunking) for `seconds`; records when each
-    stream saw each event id."""
+    stream saw each event id and sends the list of them through `results` (a pipe). Runs in a
+    process of its own: in a thread it would hold the GIL that the page timer needs."""
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(count):
@@ -193,8 +195,8 @@ def stream_clients(port, cookie, count, seconds, commit_times, results, ready):
             for m in pattern.finditer(buf):
                 state["seen"].setdefault(int(m.group(1)), now)
             state["buf"] = buf[-32:]
-    for key in list(sel.get_map().values()):
-        results.append(key.data["seen"])
+    results.send([key.data["seen"] for key in list(sel.get_map().values())])
+    results.close()
     for s in socks:
         s.close()
 
@@ -373,8 +375,10 @@ def p2(stack, db_path, cookie, serve_pid, b):
         ids = [r[0] for r in db.execute("SELECT id FROM tasks ORDER BY id DESC LIMIT 10")]
     commit_times = {}
     results = []
-    ready = [threading.Event() for _ in range(2)]
-    clients = [threading.Thread(target=stream_clients, args=(stack.port, cookie, STREAMS // 2, STREAM_SECONDS, commit_times, results, ready[i]))
+    fork = multiprocessing.get_context("fork")
+    ready = [fork.Event() for _ in range(2)]
+    pipes = [fork.Pipe(duplex=False) for _ in range(2)]
+    clients = [fork.Process(target=stream_clients, args=(stack.port, cookie, STREAMS // 2, STREAM_SECONDS, pipes[i][1], ready[i]))
                for i in range(2)]
     for t in clients:
         t.start()
@@ -411,8 +415,10 @@ def p2(stack, db_path, cookie, serve_pid, b):
             pass
         time.sleep(interval)
     rss = rss_kb(serve_pid)
-    for t in clients:
-        t.join(STREAM_SECONDS + 60)
+    for (receiving, _), t in zip(pipes, clients):
+        if receiving.poll(STREAM_SECONDS + 60):
+            results += receiving.recv()
+        t.join(30)
     stop.set()
     pager.join(10)
     latencies = []
