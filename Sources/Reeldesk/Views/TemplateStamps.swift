@@ -141,14 +141,12 @@ struct ShapeWalk {
         case let b as Bool:
             key += b ? "T" : "F"
         case let d as [String: Any]:
-            key += "{"
-            for (k, v) in d.sorted(by: { $0.key < $1.key }) {
-                key += k
-                key += ":"
-                visit(v)
-                key += ","
-            }
-            key += "}"
+            visit(dictionary: d)
+        case let a as [[String: Any]]:
+            // Before `[Any]`: that cast would box every element anew.
+            key += "["
+            for d in a { visit(dictionary: d) }
+            key += "]"
         case let a as [Any]:
             key += "["
             for v in a { visit(v) }
@@ -160,6 +158,17 @@ struct ShapeWalk {
         default:
             stampable = false
         }
+    }
+
+    private mutating func visit(dictionary d: [String: Any]) {
+        key += "{"
+        for (k, v) in d.sorted(by: { $0.key < $1.key }) {
+            key += k
+            key += ":"
+            visit(v)
+            key += ","
+        }
+        key += "}"
     }
 
     /// A copy of `value` with every non-empty string replaced by its placeholder, numbered in
