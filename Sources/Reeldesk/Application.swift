@@ -34,8 +34,10 @@ public final class Application: Sendable {
         let path = config.databasePath
         let hub = try EventHub(config: fcgi, wakePath: config.hubWakePath, logger: logger) { EventLog(db: try Database(path: path)) }
         let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
-        // Made now, so the first sign-in with an unknown name costs what every other one does.
-        _ = PasswordHasher.decoy
+        // Made now, so the first sign-in with an unknown name costs what every other one does;
+        // on a thread of its own, so the ~60 ms of Argon2 do not delay the first answer (a
+        // sign-in that comes sooner waits for it).
+        Thread.detachNewThread { _ = PasswordHasher.decoy }
         let context = AppContext(config: config, views: views, hub: hub, logger: logger, secret: secret)
         self.context = context
         self.pollerSupervisor = PollerSupervisor(logger: logger)
