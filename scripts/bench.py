@@ -278,7 +278,7 @@ def profile(stack, serve_pid, path, name, cookie):
                              "--sort", "symbol"], capture_output=True, text=True).stdout
     with open(os.path.join(out_dir, "perf-%s.txt" % name), "w") as f:
         f.write(report)
-    lines = [l for l in report.splitlines() if l.strip() and not l.startswith("#")]
+    lines = [re.sub(r"(\s+-)+\s*$", "", l) for l in report.splitlines() if l.strip() and not l.startswith("#")]
     print("  perf %s: hottest symbols (self)\n    " % path + "\n    ".join(lines[:25]), flush=True)
 
 
