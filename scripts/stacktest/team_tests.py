@@ -424,6 +424,23 @@ def trusted_user_header_signs_in_only_known_accounts(stack):
 
 
 @test
+def the_admin_overview_names_the_last_failed_task_only_when_there_is_one(stack):
+    """A fresh portal has no failed task: no "Last failed task" line (an absent value used to be
+    an Optional in the page's context, which opened the section with nothing in it)."""
+    fresh = Stack(stack.binary, checkout=stack.checkout).start()
+    try:
+        a = Browser(fresh.port, login=fresh.admin_login)
+        assert "Last failed task" not in a.get("/admin").text
+        task_id = create(a, prompt="[sim:moderation] refused at once", resolution="480p", duration="4")
+        wait_status(fresh, task_id, ("failed",), 60)
+        page = a.get("/admin").text
+        assert "Last failed task" in page and 'href="/tasks/%d"' % task_id in page, page[:2000]
+        print("    no failure: no line; after task %d failed, it is named" % task_id)
+    finally:
+        fresh.cleanup()
+
+
+@test
 def in_chromium_the_estimate_follows_the_fields_and_sign_out_returns_to_login(stack):
     import shutil
     from selenium.webdriver.common.by import By

@@ -21,13 +21,15 @@ struct AdminHandlers {
         let teamSpent = try spending.spent(owner: nil)
         let lastFailure = try db.prepare("SELECT id, error_message, updated_at FROM tasks WHERE status = 'failed' ORDER BY updated_at DESC LIMIT 1")
             .first { ["id": String($0.int(0)), "message": $0.optionalText(1) ?? "", "at": Formatting.utc($0.double(2))] }
+        var upstream: [String: Any] = [
+            "simulated": context.config.isSimulated,
+            "url": context.config.effectiveUpstreamURL,
+            "alerts": try SystemState(db: db).alerts(),
+        ]
+        // Only when there is one: a nil stored as `Any` is a value to Mustache, and opened the section.
+        if let lastFailure { upstream["last_failure"] = lastFailure }
         var page: [String: Any] = [
-            "upstream": [
-                "simulated": context.config.isSimulated,
-                "url": context.config.effectiveUpstreamURL,
-                "alerts": try SystemState(db: db).alerts(),
-                "last_failure": lastFailure as Any,
-            ] as [String: Any],
+            "upstream": upstream,
             "spend_rows": rows.map { r -> [String: Any] in
                 ["name": r.name, "spent": Formatting.usd(r.spent), "value": String(format: "%.4f", r.spent), "max": String(format: "%.4f", top),
                  "budget": r.budget.map(Formatting.usd) ?? "", "over": r.budget.map { r.spent > $0 } ?? false]
