@@ -144,9 +144,10 @@ class BareResponder:
         self.proc.wait(5)
 
 
-def build_bare():
-    out = os.path.join(tempfile.mkdtemp(prefix="rdbench-c-"), "bare_responder")
-    subprocess.run(["cc", "-O2", "-o", out, os.path.join(REPO, "bench", "bare_responder.c"), "-lfcgi", "-lpthread"], check=True)
+def build_c(name, *libs):
+    """Compiles bench/NAME.c into a temporary folder; returns the binary's path."""
+    out = os.path.join(tempfile.mkdtemp(prefix="rdbench-c-"), name)
+    subprocess.run(["cc", "-O2", "-o", out, os.path.join(REPO, "bench", name + ".c"), *libs], check=True)
     return out
 
 
@@ -163,12 +164,6 @@ server {
 """ % (port, stack.data_dir, stack.data_dir, media_dir)
 
 
-def build_stream_client():
-    out = os.path.join(tempfile.mkdtemp(prefix="rdbench-c-"), "sse_clients")
-    subprocess.run(["cc", "-O2", "-o", out, os.path.join(REPO, "bench", "sse_clients.c")], check=True)
-    return out
-
-
 def read_stream_results(path):
     """One dict per stream that stayed open: event id → when it was first seen (unix seconds)."""
     with open(path) as f:
@@ -178,7 +173,7 @@ def read_stream_results(path):
 def main():
     global BARE
     binary = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else os.path.join(REPO, ".build/release/reeldesk")
-    BARE = build_bare()
+    BARE = build_c("bare_responder", "-lfcgi", "-lpthread")
     bench_port = free_port()
     env = {
         # Production pacing for the upstream (5 calls/s, polls every 5-15 s), fast simulated renders.
@@ -351,7 +346,7 @@ def p2(stack, db_path, cookie, serve_pid, b):
     # The streams are held by a small C client (bench/sse_clients.c): in Python, reading the
     # bursts took more of the 2 shared cores than the server took to send them.
     out_path = os.path.join(stack.data_dir, "streams.txt")
-    clients = subprocess.Popen([build_stream_client(), str(stack.port), str(STREAMS), str(STREAM_SECONDS), cookie, out_path],
+    clients = subprocess.Popen([build_c("sse_clients"), str(stack.port), str(STREAMS), str(STREAM_SECONDS), cookie, out_path],
                                stdout=subprocess.PIPE, text=True)
     if clients.stdout.readline().strip() != "ready":
         raise SystemExit("the stream client did not start")

@@ -246,16 +246,15 @@ struct TaskHandlers {
         let visible = store.visible(to: request.viewer)
         let recent = try visible.keys(limit: Self.recentCount)
         // The fields' own context: the form as sent (or its defaults), kept uploads with links.
-        let config = context.config, uploadLinks = context.uploadLinks
         func fieldsContext() -> [String: Any] {
             var c = form.context
-            c["uploads_private"] = !config.publicURLIsReachable
-            c["public_url"] = config.publicURL
+            c["uploads_private"] = !context.config.publicURLIsReachable
+            c["public_url"] = context.config.publicURL
             // A kept upload is shown through a short-lived signed link (uploads are not public).
             let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
             for (field, k) in form.kept {
                 guard var kept = c["\(field)_kept"] as? [String: Any] else { continue }
-                kept["url"] = uploadLinks.path(for: k.name, expires: expires)
+                kept["url"] = context.uploadLinks.path(for: k.name, expires: expires)
                 c["\(field)_kept"] = kept
             }
             return c

@@ -76,12 +76,12 @@ final class TemplateStamps: Sendable {
     static func pieces(_ skeleton: String, holes: Int) -> [Piece]? {
         var pieces: [Piece] = []
         let bytes = Array(skeleton.utf8)
+        let escapedPrefix = Array("&amp;".utf8), rawPrefix = UInt8(ascii: "&")
         var start = 0, i = 0
         while i < bytes.count {
             if bytes[i] == 2 { return nil }
             guard bytes[i] == 1 else { i += 1; continue }
             var j = i + 1
-            let escapedPrefix = Array("&amp;".utf8), rawPrefix = UInt8(ascii: "&")
             var escaped = false
             if bytes[j...].starts(with: escapedPrefix) { escaped = true; j += escapedPrefix.count } else if j < bytes.count, bytes[j] == rawPrefix { j += 1 } else { return nil }
             var index = 0, digits = 0
@@ -179,8 +179,6 @@ struct ShapeWalk {
             if s.isEmpty { return s }
             defer { next += 1 }
             return TemplateStamps.placeholder(next) + (s.last == "\n" ? "\n" : "")
-        case is Bool:
-            return value
         case let d as [String: Any]:
             var out: [String: Any] = [:]
             for (k, v) in d.sorted(by: { $0.key < $1.key }) { out[k] = marking(v, next: &next) }
