@@ -15,11 +15,20 @@ public struct Migrator {
             throw SQLiteError(code: 1, message: "database is at schema version \(current), newer than this build's \(steps.count); upgrade Reeldesk")
         }
         var applied: [Int] = []
+        guard current < steps.count else { return applied }
+        // A step may rebuild a table (create, copy, drop, rename): with foreign keys on, the drop
+        // would cascade into every child row. SQLite's procedure: keys off outside the
+        // transaction, `foreign_key_check` before the commit, keys back on.
+        try db.execute("PRAGMA foreign_keys=OFF")
+        defer { try? db.execute("PRAGMA foreign_keys=ON") }
         for version in (current + 1)..<(steps.count + 1) {
             try db.writeTransaction {
                 // Re-check under the write lock: another process may have migrated meanwhile.
                 guard try db.userVersion() < version else { return }
                 try db.execute(steps[version - 1])
+                if let broken = try db.prepare("PRAGMA foreign_key_check").first({ $0.text(0) }) {
+                    throw SQLiteError(code: 1, message: "migration \(version) left rows in \(broken) without their parent")
+                }
                 try db.execute("PRAGMA user_version = \(version)")
                 applied.append(version)
             }

@@ -14,7 +14,7 @@ import Testing
         var zip = ZipStream { pieces.append($0); return true }
         try zip.add(name: "tasks.csv", bytes: Array("id\r\n1\r\n".utf8))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zip-\(UUID()).bin").path
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: ZipStream.chunk * 2 + 5))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: ZipStream.chunk * 2 + 5))
         defer { try? FileManager.default.removeItem(atPath: path) }
         try zip.add(name: "一只狐狸.mp4", file: path)
         zip.finish()

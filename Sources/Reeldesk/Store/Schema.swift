@@ -236,6 +236,150 @@ public enum Schema {
         );
         CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
         """,
+        // 10: an id that ever reached a URL, the audit log, an event or a webhook is never given
+        // out again. Without AUTOINCREMENT SQLite reuses the id of the newest row once it is
+        // deleted (delete task 16, the next task is 16 again). The tables are rebuilt with
+        // AUTOINCREMENT, every row keeping its id (the search index is keyed by those ids and
+        // stays valid); the tasks counter starts above every task id the audit log, the event
+        // log and the webhook outbox ever named, so an id reused before this step is not
+        // reused once more. (The Migrator runs steps with foreign keys off, as SQLite's own
+        // table-rebuild procedure asks, and checks them before committing.)
+        """
+        DROP VIEW task_search_source;
+        CREATE TABLE tasks_rebuilt (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            owner_id         INTEGER,
+            visibility       TEXT NOT NULL DEFAULT 'team',
+            parent_task_id   INTEGER REFERENCES tasks(id),
+            prompt           TEXT NOT NULL,
+            model            TEXT NOT NULL,
+            duration         INTEGER NOT NULL,
+            aspect_ratio     TEXT NOT NULL,
+            resolution       TEXT NOT NULL,
+            seed             INTEGER,
+            audio            INTEGER NOT NULL,
+            camera_fixed     INTEGER NOT NULL,
+            first_frame_url  TEXT,
+            last_frame_url   TEXT,
+            first_frame_file TEXT,
+            last_frame_file  TEXT,
+            status           TEXT NOT NULL,
+            progress         INTEGER NOT NULL DEFAULT 0,
+            error_message    TEXT,
+            idempotency_key  TEXT NOT NULL UNIQUE,
+            upstream_task_id TEXT,
+            estimated_cost_usd REAL NOT NULL DEFAULT 0,
+            estimated_seconds INTEGER,
+            created_at       REAL NOT NULL,
+            updated_at       REAL NOT NULL,
+            submitted_at     REAL,
+            completed_at     REAL,
+            version          INTEGER NOT NULL DEFAULT 1,
+            next_check_at    REAL,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            last_progress_at REAL,
+            upstream_video_url TEXT,
+            upstream_expires_at REAL,
+            video_file       TEXT,
+            poster_file      TEXT,
+            video_width      INTEGER,
+            video_height     INTEGER,
+            video_seconds    REAL,
+            video_fps        REAL,
+            video_has_audio  INTEGER,
+            video_bytes      INTEGER,
+            lineage          TEXT,
+            seed_drawn       INTEGER NOT NULL DEFAULT 0,
+            final_cost_usd   REAL,
+            tags             TEXT NOT NULL DEFAULT '[]'
+        );
+        INSERT INTO tasks_rebuilt SELECT * FROM tasks;
+        DROP TABLE tasks;
+        ALTER TABLE tasks_rebuilt RENAME TO tasks;
+        CREATE INDEX tasks_status ON tasks(status) WHERE status IN ('queued','submitted','processing','downloading');
+        CREATE INDEX tasks_due ON tasks(next_check_at) WHERE status IN ('queued','submitted','processing','downloading');
+        CREATE INDEX tasks_parent ON tasks(parent_task_id) WHERE parent_task_id IS NOT NULL;
+        CREATE INDEX tasks_owner ON tasks(owner_id, id);
+        CREATE INDEX tasks_visibility ON tasks(visibility, id);
+        CREATE INDEX tasks_completed_at ON tasks(completed_at) WHERE status = 'completed';
+        CREATE INDEX tasks_created_at ON tasks(created_at);
+        CREATE VIEW task_search_source AS
+            SELECT id, prompt, CASE WHEN status IN ('failed', 'timed_out', 'expired') THEN error_message END AS error_message FROM tasks;
+        CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO task_search (rowid, prompt, error_message)
+            VALUES (new.id, new.prompt, CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END);
+        END;
+        CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
+            INSERT INTO task_search (task_search, rowid, prompt, error_message)
+            VALUES ('delete', old.id, old.prompt, CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END);
+        END;
+        CREATE TRIGGER task_search_update AFTER UPDATE OF prompt, error_message, status ON tasks
+            WHEN old.prompt IS NOT new.prompt
+              OR (CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END)
+                 IS NOT (CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END) BEGIN
+            INSERT INTO task_search (task_search, rowid, prompt, error_message)
+            VALUES ('delete', old.id, old.prompt, CASE WHEN old.status IN ('failed', 'timed_out', 'expired') THEN old.error_message END);
+            INSERT INTO task_search (rowid, prompt, error_message)
+            VALUES (new.id, new.prompt, CASE WHEN new.status IN ('failed', 'timed_out', 'expired') THEN new.error_message END);
+        END;
+        CREATE TRIGGER task_tags_update AFTER UPDATE OF tags ON tasks WHEN old.tags IS NOT new.tags BEGIN
+            DELETE FROM task_tags WHERE task_id = new.id;
+            INSERT OR IGNORE INTO task_tags (task_id, tag) SELECT new.id, value FROM json_each(new.tags);
+        END;
+        INSERT INTO sqlite_sequence (name, seq) SELECT 'tasks', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'tasks');
+        UPDATE sqlite_sequence SET seq = MAX(seq,
+            (SELECT COALESCE(MAX(task_id), 0) FROM audit),
+            (SELECT COALESCE(MAX(task_id), 0) FROM events),
+            (SELECT COALESCE(MAX(task_id), 0) FROM webhook_outbox),
+            (SELECT COALESCE(MAX(task_id), 0) FROM submissions)) WHERE name = 'tasks';
+
+        CREATE TABLE users_rebuilt (
+            id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+            name               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name       TEXT NOT NULL,
+            role               TEXT NOT NULL CHECK (role IN ('admin','member','viewer')),
+            disabled           INTEGER NOT NULL DEFAULT 0,
+            password_hash      TEXT,
+            monthly_budget_usd REAL,
+            created_at         REAL NOT NULL,
+            updated_at         REAL NOT NULL
+        );
+        INSERT INTO users_rebuilt SELECT * FROM users;
+        DROP TABLE users;
+        ALTER TABLE users_rebuilt RENAME TO users;
+
+        CREATE TABLE api_tokens_rebuilt (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name         TEXT NOT NULL,
+            token_hash   TEXT NOT NULL UNIQUE,
+            created_at   REAL NOT NULL,
+            last_used_at REAL,
+            revoked_at   REAL
+        );
+        INSERT INTO api_tokens_rebuilt SELECT * FROM api_tokens;
+        DROP TABLE api_tokens;
+        ALTER TABLE api_tokens_rebuilt RENAME TO api_tokens;
+        CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+
+        CREATE TABLE webhook_outbox_rebuilt (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id         INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            created_at      REAL NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            claimed_until   REAL,
+            delivered_at    REAL,
+            gave_up_at      REAL,
+            last_status     INTEGER,
+            last_error      TEXT
+        );
+        INSERT INTO webhook_outbox_rebuilt SELECT * FROM webhook_outbox;
+        DROP TABLE webhook_outbox;
+        ALTER TABLE webhook_outbox_rebuilt RENAME TO webhook_outbox;
+        CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+        """,
     ]
 
     /// Brings `db` to the newest schema.
