@@ -10,10 +10,10 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Team tests first: their replays from Last-Event-ID 0 stay under the replay cap.
-from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, library_tests, drill_tests, browser_tests, portal_browser_tests, browser_flow_tests, security_tests  # noqa: E402,F401  (they register tests)
+from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, library_tests, drill_tests, browser_tests, portal_browser_tests, browser_flow_tests, security_tests, findings_tests  # noqa: E402,F401  (they register tests)
 from stacktest.registry import TESTS  # noqa: E402
 
-ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "library_tests", "drill_tests", "browser_tests", "portal_browser_tests", "browser_flow_tests", "security_tests"]
+ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "library_tests", "drill_tests", "browser_tests", "portal_browser_tests", "browser_flow_tests", "security_tests", "findings_tests"]
 TESTS.sort(key=lambda fn: ORDER.index(fn.__module__.rsplit(".", 1)[-1]))
 from stacktest.stack import Stack, private_checkout  # noqa: E402
 from stacktest.secrets import SECRET_KEY, assert_secret_absent  # noqa: E402

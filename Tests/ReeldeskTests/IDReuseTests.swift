@@ -50,6 +50,8 @@ import WebCore
         #expect(throws: SQLiteError.self, "the audit log stays append-only") { try db.execute("DELETE FROM audit") }
         #expect(try db.prepare("SELECT id, name FROM api_tokens").map { "\($0.int(0)) \($0.text(1))" } == ["1 laptop"])
         #expect(try db.prepare("SELECT id, task_id FROM webhook_outbox").map { "\($0.int(0)) \($0.int(1))" } == ["1 3"])
+        #expect(try db.prepare("SELECT token FROM submissions").map { $0.text(0) } == ["1:" + String(repeating: "ab", count: 16)],
+                "a used form token is kept under its task's owner")
         #expect(try db.prepare("PRAGMA foreign_keys").first { $0.int(0) } == 1, "foreign keys are back on")
         #expect(try db.prepare("PRAGMA integrity_check").first { $0.text(0) } == "ok")
         try db.execute("INSERT INTO task_search (task_search, rank) VALUES ('integrity-check', 1)")
@@ -104,5 +106,6 @@ import WebCore
         try db.execute("INSERT INTO favourites (user_id, task_id, created_at) VALUES (2, 1, 0), (2, 5, 0)")
         try db.execute("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (2, 'laptop', 'h', 0)")
         try db.execute("INSERT INTO webhook_outbox (task_id, status, created_at, next_attempt_at) VALUES (3, 'failed', 0, 0)")
+        try db.execute("INSERT INTO submissions (token, task_id, created_at) VALUES ('\(String(repeating: "ab", count: 16))', 5, 0)")
     }
 }

@@ -19,7 +19,8 @@ public struct NewTaskForm: Sendable {
     /// its name under the uploads dir (`held/<hex>.<ext>` or `<hex>.<ext>`).
     public var firstFrameKept: String?
     public var lastFrameKept: String?
-    /// The one-time token of the rendered form (nil from clients that send none).
+    /// The key of the rendered form's one-time token, scoped to the sender's account (set by
+    /// the submit path, which knows who sends it: `SubmissionToken.key`); nil without a token.
     public var submissionToken: String?
     /// The task this form was remixed from.
     public var remixOf: Int64?
@@ -60,7 +61,7 @@ public struct NewTaskForm: Sendable {
             firstFrameURL: first.url, lastFrameURL: last.url)
         var valid = NewTaskForm(parameters: parameters, firstFrameUpload: first.upload, lastFrameUpload: last.upload,
                                 firstFrameKept: first.kept, lastFrameKept: last.kept,
-                                submissionToken: SubmissionToken.parse(v.form["submission_token"]), remixOf: remixOf ?? nil,
+                                submissionToken: nil, remixOf: remixOf ?? nil,
                                 visibility: visibility.flatMap(Visibility.init(rawValue:)))
         valid.variations = Int(variations ?? 1)
         valid.vary = vary.flatMap(VariedParameter.init(rawValue:)) ?? .seed

@@ -9,6 +9,13 @@ enum SubmissionToken {
         guard let raw, RandomHex.isHex(raw, length: 32) else { return nil }
         return raw
     }
+
+    /// The token as the key it is stored under: scoped to the account that sends it. A token
+    /// belongs to whoever submits it first; another account sending the same token makes its
+    /// own key, so it never finds (or redirects to) a task it did not make.
+    static func key(_ raw: String?, for viewer: Viewer) -> String? {
+        parse(raw).map { "\(viewer.id):\($0)" }
+    }
 }
 
 /// The name of an upload kept server-side: `held/<32 hex>.<ext>` (held after a 422) or

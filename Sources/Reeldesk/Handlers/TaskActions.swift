@@ -181,7 +181,7 @@ struct TaskActions {
     private func actionForm(_ request: RequestContext) throws -> String? {
         let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
         try context.csrf.require(nonce: request.csrfNonce, form: form)
-        return SubmissionToken.parse(form["submission_token"])
+        return SubmissionToken.key(form["submission_token"], for: request.viewer)
     }
 
     private func announce() {

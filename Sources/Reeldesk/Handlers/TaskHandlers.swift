@@ -59,14 +59,16 @@ struct TaskHandlers {
     /// The one path from a decoded, token-checked form to a stored task, for the page's form and
     /// the JSON API alike: the same rules, the same refusals.
     func submit(_ form: FormData, request: RequestContext) throws -> SubmitOutcome {
-        if let token = SubmissionToken.parse(form["submission_token"]), let first = try store.taskForSubmission(token) {
+        let token = SubmissionToken.key(form["submission_token"], for: request.viewer)
+        if let token, let first = try store.taskForSubmission(token) {
             return .repeated(first)
         }
-        let input: NewTaskForm
+        var input: NewTaskForm
         switch NewTaskForm.validate(form) {
         case .failure(let errors): return .rejected(errors.errors, .unprocessableContent)
         case .success(let valid): input = valid
         }
+        input.submissionToken = token
         let urlErrors = checkTypedURLs(input.parameters)
         if !urlErrors.isEmpty { return .rejected(urlErrors, .unprocessableContent) }
         // A remix must come from a task this person may see (the same rule as its page).

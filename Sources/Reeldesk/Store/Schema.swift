@@ -380,6 +380,13 @@ public enum Schema {
         ALTER TABLE webhook_outbox_rebuilt RENAME TO webhook_outbox;
         CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE delivered_at IS NULL AND gave_up_at IS NULL;
         """,
+        // 11: a form's one-time token is kept under the account that sent it
+        // (`SubmissionToken.key`): another account's use of the same token is a new key and
+        // never finds this task. Tokens already used are scoped to their task's owner.
+        """
+        UPDATE submissions SET token = COALESCE((SELECT owner_id FROM tasks WHERE tasks.id = submissions.task_id), 0) || ':' || token
+            WHERE instr(token, ':') = 0;
+        """,
     ]
 
     /// Brings `db` to the newest schema.

@@ -1,0 +1,42 @@
+"""What a newcomer, an attacker and the standard checkers hit (issue 18): each test here failed
+before its fix."""
+import json
+import os
+
+from .client import Browser
+from .generation_tests import FOX, task_row
+from .library_tests import api, make_token
+from .registry import test
+from .team_tests import add_account
+
+
+@test
+def another_accounts_submission_token_never_answers_their_task(stack):
+    alice = Browser(stack.port, login=add_account(stack, "tokalice", "member"))
+    bob = Browser(stack.port, login=add_account(stack, "tokbob", "member"))
+    token = os.urandom(16).hex()
+    small = dict(FOX, resolution="480p", duration="4")
+    r = alice.post_form("/tasks", dict(small, prompt="alice's private fox", visibility="private", submission_token=token))
+    assert r.status == 303, r.status
+    alice_task = int(r.headers["Location"].rsplit("/", 1)[1])
+    # Bob sends the same token: through the form, the API and an action. Each is his own new task.
+    r = bob.post_form("/tasks", dict(small, prompt="bob's fox", submission_token=token))
+    assert r.status == 303 and r.headers["Location"] != "/tasks/%d" % alice_task, r.headers.get("Location")
+    bob_form_task = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert task_row(stack, bob_form_task)["prompt"] == "bob's fox"
+    bob_token = make_token(bob)
+    status, t, _ = api(stack.port, "POST", "/api/tasks", bob_token,
+                       {"prompt": "bob via the api", "duration": 4, "resolution": "480p", "submission_token": token})
+    assert status in (200, 201) and t["id"] != alice_task and "alice" not in json.dumps(t), (status, t)
+    assert t["id"] == bob_form_task, "his own earlier use of the token answers with his own task"
+    other = os.urandom(16).hex()
+    status, t, _ = api(stack.port, "POST", "/api/tasks", bob_token,
+                       {"prompt": "bob via the api", "duration": 4, "resolution": "480p", "submission_token": other})
+    assert status == 201, (status, t)
+    alice_token = make_token(alice)
+    status, again, _ = api(stack.port, "POST", "/api/tasks", alice_token,
+                           {"prompt": "alice again", "duration": 4, "resolution": "480p", "submission_token": other})
+    assert status == 201 and again["id"] != t["id"] and again["prompt"] == "alice again", (status, again)
+    status, mine, _ = api(stack.port, "POST", "/api/tasks", alice_token, {"prompt": "x", "submission_token": token})
+    assert status == 200 and mine["id"] == alice_task, "Alice's own repeat still finds her task"
+    print("    a token sent by another account: a new task of theirs (form, API), never the first sender's")
