@@ -2,6 +2,7 @@
 before its fix."""
 import json
 import os
+import re
 
 from .client import Browser
 from .generation_tests import FOX, task_row
@@ -40,3 +41,28 @@ def another_accounts_submission_token_never_answers_their_task(stack):
     status, mine, _ = api(stack.port, "POST", "/api/tasks", alice_token, {"prompt": "x", "submission_token": token})
     assert status == 200 and mine["id"] == alice_task, "Alice's own repeat still finds her task"
     print("    a token sent by another account: a new task of theirs (form, API), never the first sender's")
+
+
+EMPTY_ATTRIBUTE = re.compile(r'\s(src|poster|data-src|href|srcset)=""')
+
+
+@test
+def pages_of_unfinished_tasks_open_no_section_for_an_empty_value(stack):
+    from .generation_tests import create
+    b = Browser(stack.port)
+    running = [create(b, prompt="[sim:never] an unfinished fox %d" % i, resolution="480p", duration="4") for i in range(2)]
+    pages = ["/", "/tasks", "/tasks?view=list", "/tasks?q=fox", "/tasks/%d" % running[0], "/compare?ids=%d&ids=%d" % tuple(running),
+             "/account"]
+    for path in pages:
+        r = b.get(path)
+        assert r.status == 200, (path, r.status)
+        bad = EMPTY_ATTRIBUTE.findall(r.text)
+        assert not bad, "%s: empty %s" % (path, bad)
+        assert "family of task" not in r.text, path + ": the family notice without a family"
+        assert 'name="family"' not in r.text, path + ": an empty family= in the search form"
+        assert "of your  budget" not in r.text, path
+    grid = b.get("/tasks").text
+    card = re.search(r'<li class="card" data-task-id="%d".*?</li>' % running[0], grid, re.S)
+    assert card and "<img" not in card.group(0) and "data-preview" not in card.group(0), card and card.group(0)[:400]
+    assert 'name="family" value="%d"' % running[0] in b.get("/tasks?family=%d" % running[0]).text, "a real family is kept"
+    print("    %d pages of unfinished tasks: no empty src/poster/href, no family notice, no empty family=" % len(pages))

@@ -155,6 +155,8 @@ struct ShapeWalk {
             key += "i\(n)"
         case let n as Int64:
             key += "l\(n)"
+        case is AbsentValue:
+            key += "a"
         default:
             stampable = false
         }

@@ -50,10 +50,12 @@ public struct Views: Sendable {
         return Views(library: library)
     }
 
-    /// Renders the template `name` with `context`.
+    /// Renders the template `name` with `context`, its absent values made absent (AbsentValue).
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
         let library = self.library
-        guard let text = stamps.render(name, context, plain: { library.render($0, withTemplate: name) }) else { throw MissingTemplate(name: name) }
+        guard let text = stamps.render(name, AbsentValue.normalized(context), plain: { library.render($0, withTemplate: name) }) else {
+            throw MissingTemplate(name: name)
+        }
         return text
     }
 }
