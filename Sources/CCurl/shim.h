@@ -15,6 +15,8 @@ static inline CURLcode rd_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { retu
 static inline CURLcode rd_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 
 /* True for addresses that are not on the public internet: loopback, private, link-local,
@@ -38,13 +40,36 @@ static inline int rd_is_private_address(const char *ip) {
     if (a[0] == 0xff) return 1;                                 /* multicast */
     return 0;
 }
-/* CURLOPT_PREREQFUNCTION: runs once per connection (redirects included) with the address
-   actually connected to; refuses the request when that address is not public. */
-static int rd_prereq_public_only(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port) {
-    (void)clientp; (void)local_ip; (void)primary_port; (void)local_port;
-    return rd_is_private_address(primary_ip) ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
+/* The same test on a socket address (IPv4, IPv6 or IPv4-mapped); anything else is refused. */
+static inline int rd_is_private_sockaddr(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return rd_is_private_ipv4((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr);
+    if (sa->sa_family != AF_INET6) return 1;
+    char ip[INET6_ADDRSTRLEN];
+    if (!inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip)) return 1;
+    return rd_is_private_address(ip);
 }
-static inline CURLcode rd_setopt_public_only(CURL *h) {
+/* CURLOPT_OPENSOCKETFUNCTION: runs before each socket is made, for every address libcurl tries
+   (each address a name resolves to, each redirect hop). A private address gets no socket, so
+   it sees no packet at all; `clientp` (an int) records that one was refused. */
+static curl_socket_t rd_opensocket_public_only(void *clientp, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)purpose;
+    if (rd_is_private_sockaddr((const struct sockaddr *)&address->addr)) {
+        if (clientp) *(int *)clientp = 1;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+/* CURLOPT_PREREQFUNCTION, a second wall: the address actually connected to, before a request. */
+static int rd_prereq_public_only(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port) {
+    (void)local_ip; (void)primary_port; (void)local_port;
+    if (!rd_is_private_address(primary_ip)) return CURL_PREREQFUNC_OK;
+    if (clientp) *(int *)clientp = 1;
+    return CURL_PREREQFUNC_ABORT;
+}
+static inline CURLcode rd_setopt_public_only(CURL *h, int *refused) {
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, refused);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, refused);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, rd_opensocket_public_only);
     return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, rd_prereq_public_only);
 }
 #endif

@@ -18,7 +18,7 @@ public struct HTTPResult: Sendable {
 }
 
 /// A transport failure (no HTTP status): DNS, connect, timeout, TLS, too large, write error.
-public struct CurlError: Error, CustomStringConvertible, Sendable {
+public struct CurlError: Error, CustomStringConvertible, Sendable, Equatable {
     public let code: Int
     public let message: String
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
@@ -40,8 +40,7 @@ public enum Curl {
                                connectTimeoutMs: Int = 5000, timeoutMs: Int = 30000, maxBytes: Int = 8 << 20,
                                publicOnly: Bool = false) throws -> HTTPResult {
         let sink = Sink(maxBytes: maxBytes)
-        return try perform(url: url, headers: headers, sink: sink) { h in
-            if publicOnly { _ = rd_setopt_public_only(h) }
+        return try perform(url: url, headers: headers, sink: sink, publicOnly: publicOnly) { h in
             _ = rd_setopt_string(h, CURLOPT_CUSTOMREQUEST, method)
             if let body {
                 _ = rd_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
@@ -64,7 +63,7 @@ public enum Curl {
         guard let file = fopen(partPath, "wb") else { throw CurlError(code: -1, message: "cannot write \(partPath)") }
         let sink = Sink(maxBytes: Int(maxBytes), file: file)
         do {
-            let result = try perform(url: url, headers: [], sink: sink) { h in
+            let result = try perform(url: url, headers: [], sink: sink, publicOnly: publicOnly) { h in
                 _ = rd_setopt_long(h, CURLOPT_FAILONERROR, 1)
                 _ = rd_setopt_long(h, CURLOPT_FOLLOWLOCATION, 1)
                 _ = rd_setopt_long(h, CURLOPT_MAXREDIRS, 3)
@@ -72,7 +71,6 @@ public enum Curl {
                 _ = rd_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1024)
                 _ = rd_setopt_long(h, CURLOPT_LOW_SPEED_TIME, lowSpeedSeconds)
                 _ = rd_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
-                if publicOnly { _ = rd_setopt_public_only(h) }
             }
             fclose(file)
             guard result.status == 200 else { throw CurlError(code: -2, message: "HTTP \(result.status)") }
@@ -85,8 +83,20 @@ public enum Curl {
         }
     }
 
-    private static func perform(url: String, headers: [String], sink: Sink, configure: (UnsafeMutableRawPointer) -> Void) throws -> HTTPResult {
+    /// The one error for every address a `publicOnly` transfer refuses, whatever listens there
+    /// (an open port and a closed one answer alike: no port-scan oracle).
+    public static let refusedAddress = CurlError(code: Int(CURLE_ABORTED_BY_CALLBACK.rawValue), message: "refused: the address is not on the public internet")
+
+    private static func perform(url: String, headers: [String], sink: Sink, publicOnly: Bool,
+                                configure: (UnsafeMutableRawPointer) -> Void) throws -> HTTPResult {
+        // Every address the name resolves to must be public, checked before libcurl connects
+        // anywhere; libcurl's socket callback then checks each address it actually tries.
+        if publicOnly, let host = PublicAddresses.host(of: url), !PublicAddresses.allPublic(host) { throw refusedAddress }
         guard let h = curl_easy_init() else { throw CurlError(code: -1, message: "curl_easy_init failed") }
+        let refused = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        refused.initialize(to: 0)
+        defer { refused.deallocate() }
+        if publicOnly { _ = rd_setopt_public_only(h, refused) }
         defer { curl_easy_cleanup(h) }
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers { list = curl_slist_append(list, header) }
@@ -103,12 +113,11 @@ public enum Curl {
         _ = rd_setopt_write(h, CURLOPT_HEADERFUNCTION, writeHeader)
         configure(h)
         let rc = curl_easy_perform(h)
+        if refused.pointee != 0 { throw refusedAddress }
         if sink.exceeded {
             throw CurlError(code: Int(CURLE_FILESIZE_EXCEEDED.rawValue), message: "response larger than \(sink.maxBytes) bytes")
         }
-        if rc == CURLE_ABORTED_BY_CALLBACK {
-            throw CurlError(code: Int(rc.rawValue), message: "refused: the address is not on the public internet")
-        }
+        if rc == CURLE_ABORTED_BY_CALLBACK { throw refusedAddress }
         if rc != CURLE_OK {
             throw CurlError(code: Int(rc.rawValue), message: String(cString: curl_easy_strerror(rc)))
         }

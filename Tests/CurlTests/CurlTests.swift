@@ -57,4 +57,21 @@ import Testing
     @Test func onlyHTTPAndHTTPSAreFetched() {
         #expect(throws: CurlError.self) { try Curl.request(method: "GET", url: "file:///etc/passwd") }
     }
+
+    /// A public-only transfer to a loopback address never opens a connection (not even a TLS
+    /// hello), and an open port and a closed one get the same error.
+    @Test func privateAddressesAreRefusedBeforeAnyConnection() throws {
+        let server = try OneShotHTTPServer(status: 200, body: Array("x".utf8))
+        let port = server.port
+        let urls = ["http://127.0.0.1:\(port)/x", "https://127.0.0.1:\(port)/x", "http://localhost:\(port)/x",
+                    "http://[::ffff:127.0.0.1]:\(port)/x", "http://2130706433:\(port)/x", "http://127.0.0.1:1/x"]
+        let scratch = NSTemporaryDirectory() + "rd-refused-\(UUID().uuidString)"
+        for url in urls {
+            #expect(throws: Curl.refusedAddress, "\(url)") { try Curl.request(method: "GET", url: url, publicOnly: true) }
+            #expect(throws: Curl.refusedAddress, "\(url)") { try Curl.download(url: url, to: scratch, maxBytes: 1000, publicOnly: true) }
+        }
+        // The listener's first connection is this one: none came before it.
+        #expect(try Curl.request(method: "GET", url: server.url).status == 200)
+        #expect(server.connections == 1)
+    }
 }

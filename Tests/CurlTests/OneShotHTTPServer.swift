@@ -1,11 +1,15 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// A loopback HTTP server that answers every connection with the same canned response, for
 /// exercising the libcurl wrapper against real sockets. Stops when deallocated.
 final class OneShotHTTPServer: @unchecked Sendable {
     let port: UInt16
     private let fd: Int32
+    private let accepted = Atomic<Int>(0)
+    /// Connections accepted so far (in the order they arrived: the backlog is first in, first out).
+    var connections: Int { accepted.load(ordering: .acquiring) }
 
     /// `delay` seconds before answering (to provoke timeouts).
     init(status: Int, headers: [String: String] = [:], body: [UInt8], delay: Double = 0) throws {
@@ -26,10 +30,11 @@ final class OneShotHTTPServer: @unchecked Sendable {
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
         let response = Array((head + "\r\n").utf8) + body
         let listener = fd
-        Thread {
+        Thread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 { return }
+                accepted.add(1, ordering: .releasing)
                 var buf = [UInt8](repeating: 0, count: 65536)
                 _ = recv(client, &buf, buf.count, 0)
                 if delay > 0 { usleep(UInt32(delay * 1_000_000)) }
