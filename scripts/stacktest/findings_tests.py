@@ -66,3 +66,33 @@ def pages_of_unfinished_tasks_open_no_section_for_an_empty_value(stack):
     assert card and "<img" not in card.group(0) and "data-preview" not in card.group(0), card and card.group(0)[:400]
     assert 'name="family" value="%d"' % running[0] in b.get("/tasks?family=%d" % running[0]).text, "a real family is kept"
     print("    %d pages of unfinished tasks: no empty src/poster/href, no family notice, no empty family=" % len(pages))
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+@test
+def parallel_sign_ins_do_not_balloon_the_responders_memory(stack):
+    from concurrent.futures import ThreadPoolExecutor
+    name, password = stack.member_login
+    Browser(stack.port, login=None).sign_in(name, password)  # the first Argon2 of this test, outside the count
+    before = rss_mb(stack.serve.pid)
+
+    def sign_in(i):
+        b = Browser(stack.port, login=None)
+        if i % 8 == 7:  # an unknown name does the same work (and stays under the address throttle)
+            b.sign_in("nobody-%d" % i, "wrong", expect_ok=False)
+        else:
+            b.sign_in(name, password)
+        return i
+
+    with ThreadPoolExecutor(8) as pool:
+        assert len(list(pool.map(sign_in, range(80)))) == 80
+    after = rss_mb(stack.serve.pid)
+    print("    80 sign-ins, 8 at a time: responder RSS %.0f MB before, %.0f MB after" % (before, after))
+    assert after - before < 100, "RSS grew by %.0f MB" % (after - before)

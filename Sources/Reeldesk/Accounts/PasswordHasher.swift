@@ -1,4 +1,5 @@
 import CArgon2
+import Dispatch
 import Foundation
 
 /// Argon2id password hashes in the PHC string format (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`),
@@ -14,8 +15,27 @@ struct PasswordHasher: Sendable {
     /// Longer passwords are refused before hashing (a megabyte password is only a way to burn CPU).
     static let maxPasswordBytes = 1024
 
+    /// How many hashes run at once, process-wide: each holds 19 MiB and a core, so more than
+    /// the cores only adds memory. Others wait their turn (an unknown name waits like any other).
+    static let concurrentHashes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)
+    private static let gate = DispatchSemaphore(value: concurrentHashes)
+    /// Once per process, before the first hash: its memory goes back to the system when done.
+    private static let largeAllocationsReturned: Bool = rd_return_large_allocations() == 1
+
+    /// Runs `work` as one of at most `concurrentHashes`.
+    private func gated<T>(_ work: () throws -> T) rethrows -> T {
+        _ = Self.largeAllocationsReturned
+        Self.gate.wait()
+        defer { Self.gate.signal() }
+        return try work()
+    }
+
     /// Hashes `password` with a fresh random salt.
     func hash(_ password: String) throws -> String {
+        try gated { try unGatedHash(password) }
+    }
+
+    private func unGatedHash(_ password: String) throws -> String {
         var rng = SystemRandomNumberGenerator()
         let salt = (0..<Self.saltBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let length = argon2_encodedlen(iterations, memoryKiB, parallelism, UInt32(salt.count), UInt32(Self.hashBytes), Argon2_id)
@@ -31,7 +51,7 @@ struct PasswordHasher: Sendable {
     func verify(_ password: String, against encoded: String) -> Bool {
         guard encoded.hasPrefix("$argon2id$") else { return false }
         let pwd = Array(password.utf8)
-        return argon2id_verify(encoded, pwd, pwd.count) == ARGON2_OK.rawValue
+        return gated { argon2id_verify(encoded, pwd, pwd.count) == ARGON2_OK.rawValue }
     }
 
     /// Whether `encoded` was made with other parameters than these.

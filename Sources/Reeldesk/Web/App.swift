@@ -49,7 +49,10 @@ public final class App: Responder {
         case .methodNotAllowed(let allowed):
             throw HTTPError(.methodNotAllowed, "\(request.method) is not allowed here.", allowed: allowed)
         case .found(let route):
-            if request.method == .post { return try context.writeGate.withSlot { try dispatch(route, request) } }
+            // A sign-in spends its time in Argon2, whose own gate (PasswordHasher) bounds it to
+            // the cores and queues the rest; holding a write slot meanwhile would turn a few
+            // people signing in at once into 503s.
+            if request.method == .post, route != .login { return try context.writeGate.withSlot { try dispatch(route, request) } }
             return try dispatch(route, request)
         }
     }
