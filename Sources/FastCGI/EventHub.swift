@@ -95,6 +95,9 @@ public final class EventHub: Sendable {
             if state.feed == nil { state.feed = openFeed() }
             if let feed = state.feed {
                 if state.cursor < 0 { state.cursor = (try? feed.latestEventID()) ?? -1 }
+                // Caught up first, so a new stream is measured against what is committed now
+                // (a stale cursor let a far-behind stream get `reload` and then older news).
+                if !incoming.isEmpty, state.cursor >= 0 { state.cursor = deliverNew(&state, feed: feed, now: now) }
                 for s in incoming { admit(s, cursor: state.cursor, now: now) }
                 state.streams += incoming
                 if state.cursor >= 0 { state.cursor = deliverNew(&state, feed: feed, now: now) }
