@@ -96,3 +96,54 @@ def parallel_sign_ins_do_not_balloon_the_responders_memory(stack):
     after = rss_mb(stack.serve.pid)
     print("    80 sign-ins, 8 at a time: responder RSS %.0f MB before, %.0f MB after" % (before, after))
     assert after - before < 100, "RSS grew by %.0f MB" % (after - before)
+
+
+@test
+def held_uploads_and_task_frames_are_kept_only_by_who_may_keep_them(stack):
+    from .images import png
+    alice = Browser(stack.port, login=add_account(stack, "keepalice", "member"))
+    bob = Browser(stack.port, login=add_account(stack, "keepbob", "member"))
+    small = dict(FOX, resolution="480p", duration="4")
+    r = alice.post_multipart("/tasks", dict(small, prompt=""), {"first_frame": ("mine.png", "image/png", png(640, 360))})
+    assert r.status == 422, r.status
+    held = re.search(r'name="first_frame_keep" value="(held/[0-9a-f]{32}\.png)"', r.text).group(1)
+    # Bob sends Alice's held name: not his to keep (the same words as a vanished image), nothing shown or moved.
+    r = bob.post_form("/tasks", dict(small, prompt="bob takes a frame", first_frame_keep=held))
+    assert r.status == 422 and "no longer kept" in r.text and held not in r.text, r.status
+    assert os.path.exists(os.path.join(stack.data_dir, "uploads", held)), "Alice's held image stays where it was"
+    # Alice keeps her own.
+    r = alice.post_form("/tasks", dict(small, prompt="alice's framed fox", visibility="private", first_frame_keep=held))
+    assert r.status == 303, (r.status, r.text[:300])
+    secret = int(r.headers["Location"].rsplit("/", 1)[1])
+    stored = task_row(stack, secret)["first_frame_file"]
+    assert stored and not stored.startswith("held/")
+    # The file name of a private task's frame: refused by name alone, and 404 through that task.
+    r = bob.post_form("/tasks", dict(small, prompt="bob names a file", first_frame_keep=stored))
+    assert r.status == 422 and "no longer kept" in r.text, r.status
+    r = bob.post_form("/tasks", dict(small, prompt="bob remixes it", first_frame_keep=stored, remix_of=str(secret)))
+    assert r.status == 404, r.status
+    r = bob.post_form("/tasks", dict(small, prompt="bob's own remix"))
+    mine = int(r.headers["Location"].rsplit("/", 1)[1])
+    r = bob.post_form("/tasks", dict(small, prompt="bob via his own task", first_frame_keep=stored, remix_of=str(mine)))
+    assert r.status == 422 and "no longer kept" in r.text, r.status
+    # A remix of a task one may see keeps its frame.
+    r = alice.post_form("/tasks", dict(small, prompt="alice remixes", first_frame_keep=stored, remix_of=str(secret)))
+    assert r.status == 303 and task_row(stack, int(r.headers["Location"].rsplit("/", 1)[1]))["first_frame_file"] == stored
+    print("    another's held upload and a private task's frame file: refused by name; one's own and a visible remix's kept")
+
+
+@test
+def a_disabled_accounts_api_tokens_stay_revoked_when_it_is_enabled_again(stack):
+    from .stack import database
+    login = add_account(stack, "tokdisabled", "member")
+    token = make_token(Browser(stack.port, login=login))
+    assert api(stack.port, "GET", "/api/tasks?limit=1", token)[0] == 200
+    stack.user("disable", login[0])
+    assert api(stack.port, "GET", "/api/tasks?limit=1", token)[0] == 401
+    stack.user("enable", login[0])
+    assert api(stack.port, "GET", "/api/tasks?limit=1", token)[0] == 401, "re-enabling brought a token back"
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3")) as db:
+        rows = db.execute("SELECT action, detail FROM audit WHERE subject = ? ORDER BY id", (login[0],)).fetchall()
+    assert ("token.revoke", '{"reason":"account_disabled","tokens":"1"}') in rows, rows
+    fresh = make_token(Browser(stack.port, login=login))
+    assert api(stack.port, "GET", "/api/tasks?limit=1", fresh)[0] == 200, "a token made after re-enabling works"

@@ -37,6 +37,13 @@ struct APITokens {
         return db.changes > 0
     }
 
+    /// Revokes every live token of `userID` (its account is disabled: enabling it later must not
+    /// bring them back); returns how many.
+    func revokeAll(userID: Int64, now: Double = Date().timeIntervalSince1970) throws -> Int {
+        try db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").bind(now, userID).run()
+        return db.changes
+    }
+
     private static let resolveSQL = "SELECT t.id, t.last_used_at, " +
         Account.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ") +
         " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL"

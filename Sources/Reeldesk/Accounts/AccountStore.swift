@@ -86,8 +86,15 @@ struct AccountStore {
             guard a.disabled != disabled else { return }
             if disabled, a.role == .admin, try enabledAdmins() <= 1 { throw AccountProblem.lastAdmin }
             try db.prepare("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?").bind(disabled, now, id).run()
-            if disabled { try SessionStore(db: db).endAll(userID: id, now: now) }
             try AuditLog(db: db).record(disabled ? .userDisable : .userEnable, by: actor, subject: a.name, now: now)
+            if disabled {
+                try SessionStore(db: db).endAll(userID: id, now: now)
+                let revoked = try APITokens(db: db).revokeAll(userID: id, now: now)
+                if revoked > 0 {
+                    try AuditLog(db: db).record(.tokenRevoke, by: actor, subject: a.name,
+                                                detail: ["reason": "account_disabled", "tokens": String(revoked)], now: now)
+                }
+            }
         }
     }
 

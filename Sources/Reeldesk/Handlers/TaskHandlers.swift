@@ -107,8 +107,10 @@ struct TaskHandlers {
         let uploads = UploadStore(directory: context.config.uploadsDir)
         var saved: [String] = []
         do {
-            let first = try frameFile(input.firstFrameUpload, kept: input.firstFrameKept, field: "first_frame", uploads, saved: &saved)
-            let last = try frameFile(input.lastFrameUpload, kept: input.lastFrameKept, field: "last_frame", uploads, saved: &saved)
+            let keepFirst = try input.firstFrameKept.map { try mayKeep($0, request: request, remixOf: input.remixOf) } ?? true
+            let keepLast = try input.lastFrameKept.map { try mayKeep($0, request: request, remixOf: input.remixOf) } ?? true
+            let first = try frameFile(input.firstFrameUpload, kept: input.firstFrameKept, mayKeep: keepFirst, field: "first_frame", uploads, saved: &saved)
+            let last = try frameFile(input.lastFrameUpload, kept: input.lastFrameKept, mayKeep: keepLast, field: "last_frame", uploads, saved: &saved)
             guard let first, let last else { return nil }
             let submitter = TaskSubmitter(context: context, store: store)
             let plans = Variations.plan(input.parameters, count: input.variations, vary: input.vary)
@@ -144,8 +146,17 @@ struct TaskHandlers {
         }
     }
 
-    /// `.some(name)` for a frame image, `.some(nil)` for none, nil when a kept image is gone.
-    private func frameFile(_ upload: ValidatedImage?, kept: String?, field: String, _ uploads: UploadStore,
+    /// A kept image the sender may keep: a held upload of their own, or a frame of the task they
+    /// remix (which they may see; checked before). Anything else is an image no longer kept.
+    private func mayKeep(_ kept: String, request: RequestContext, remixOf: Int64?) throws -> Bool {
+        if KeptUpload.isHeld(kept) { return context.heldNames.belongs(kept, to: request.viewer.id) }
+        guard let remixOf, let parent = try store.visible(to: request.viewer).find(remixOf) else { return false }
+        return parent.firstFrameFile == kept || parent.lastFrameFile == kept
+    }
+
+    /// `.some(name)` for a frame image, `.some(nil)` for none, nil when a kept image is gone (or
+    /// was never the sender's to keep: the same answer, so a name reveals nothing).
+    private func frameFile(_ upload: ValidatedImage?, kept: String?, mayKeep: Bool, field: String, _ uploads: UploadStore,
                            saved: inout [String]) throws -> String?? {
         if let upload {
             let name = try uploads.save(upload, verify: decodable(field, upload))
@@ -153,7 +164,7 @@ struct TaskHandlers {
             return .some(name)
         }
         guard let kept else { return .some(nil) }
-        guard let name = uploads.adopt(kept) else { return nil }
+        guard mayKeep, let name = uploads.adopt(kept) else { return nil }
         return .some(name)
     }
 
@@ -171,9 +182,12 @@ struct TaskHandlers {
             let field = "\(role)_frame"
             if errors.contains(where: { $0.field == field }) { continue }
             if let file = form.file(field), case .success(let image) = NewTaskForm.checkImage(file) {
-                view.kept[field] = (try? uploads.hold(image)).map { ($0, file.filename) }
+                let name = { context.heldNames.make(for: request.viewer.id, ext: $0) }
+                view.kept[field] = (try? uploads.hold(image, name: name)).map { ($0, file.filename) }
             } else if let kept = KeptUpload.parse(form["\(field)_keep"]) {
-                if FileManager.default.fileExists(atPath: context.config.uploadsDir + "/" + kept) {
+                let remixOf = form["remix_of"].flatMap { Int64($0) }
+                if try mayKeep(kept, request: request, remixOf: remixOf),
+                   FileManager.default.fileExists(atPath: context.config.uploadsDir + "/" + kept) {
                     view.kept[field] = (kept, form["\(field)_keep_name"] ?? "")
                 } else {
                     errors.append(FieldError(field: field, message: "The image chosen before is no longer kept; choose the file again."))

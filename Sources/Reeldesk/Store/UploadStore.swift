@@ -32,13 +32,13 @@ struct UploadStore {
     /// How long an image held for a rejected form is kept.
     static let holdSeconds: Double = 3600
 
-    /// Keeps an image of a rejected form under `held/` (an opaque name the form carries back);
-    /// also clears out held images older than an hour.
-    func hold(_ image: ValidatedImage) throws -> String {
+    /// Keeps an image of a rejected form under `held/`, as `name(extension)` names it (an opaque
+    /// name the form carries back: HeldUploadName); also clears out held images over an hour old.
+    func hold(_ image: ValidatedImage, name makeName: (String) -> String) throws -> String {
         let held = directory + "/held"
         try FileManager.default.createDirectory(atPath: held, withIntermediateDirectories: true)
         removeStaleHeld(in: held)
-        let name = "held/" + RandomHex.make(bytes: 16) + "." + image.info.fileExtension
+        let name = makeName(image.info.fileExtension)
         guard FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(image.bytes), attributes: [.posixPermissions: 0o640]) else {
             throw UploadError(path: name)
         }

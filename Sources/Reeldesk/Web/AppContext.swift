@@ -18,6 +18,8 @@ public struct AppContext: Sendable {
     let auth: Authenticator
     /// Signs links to uploaded files.
     let uploadLinks: UploadLink
+    /// Names held uploads so that only their sender can keep them.
+    let heldNames: HeldUploadName
     /// History rows as rendered, by task id and version.
     let rowFragments = RowFragmentCache()
     let cardFragments = RowFragmentCache(template: "partials/task_card")
@@ -41,6 +43,7 @@ public struct AppContext: Sendable {
         self.auth = Authenticator(config: config, cookie: cookie)
         self.csrf = CSRF(secret: secret, publicOrigin: CSRF.origin(of: config.publicURL), sessionCookieName: cookie.name)
         self.uploadLinks = UploadLink(secret: secret)
+        self.heldNames = HeldUploadName(secret: secret)
         self.writeGate = WriteGate(limit: max(1, config.workers / 4))
         self.config = config
         self.views = views
