@@ -112,7 +112,8 @@ public final class FastCGIServer: Sendable {
             let status: HTTPStatus = if case .tooLarge = error { .payloadTooLarge } else { .badRequest }
             let requestID = Request.makeRequestID()
             if case .malformed(let why) = error { logger.notice("request refused", metadata: ["rid": "\(requestID)", "why": "\(why)"]) }
-            let response = responder.errorResponse(status, requestID: requestID)
+            let rawPath = FCGX_GetParam("REQUEST_URI", req.pointee.envp).map { String(cString: $0) } ?? "/"
+            let response = responder.errorResponse(status, requestID: requestID, path: rawPath)
             ResponseWriter.write(response, bytes: response.bodyBytes, headOnly: false, to: out)
             logAccess(method: "?", path: "?", status: status.code, started: started, requestID: requestID)
             return false
@@ -140,7 +141,7 @@ public final class FastCGIServer: Sendable {
     private func openStream(_ req: UnsafeMutablePointer<FCGX_Request>, out: UnsafeMutablePointer<FCGX_Stream>, request: Request,
                             response: Response, subscription: EventStreamRequest, responder: any Responder, started: Double) -> Bool {
         guard let hub, hub.reserve() else {
-            var busy = responder.errorResponse(.serviceUnavailable, requestID: request.requestID)
+            var busy = responder.errorResponse(.serviceUnavailable, requestID: request.requestID, path: request.path)
             busy.headers.set("Retry-After", "5")
             ResponseWriter.write(busy, bytes: busy.bodyBytes, headOnly: false, to: out)
             logAccess(method: "GET", path: request.path, status: 503, started: started, requestID: request.requestID)
@@ -150,7 +151,8 @@ public final class FastCGIServer: Sendable {
         headers.set("Content-Type", "text/event-stream; charset=utf-8")
         headers.set("Cache-Control", "no-cache")
         headers.set("X-Accel-Buffering", "no")
-        guard ResponseWriter.writeHead(.ok, headers, contentLength: nil, to: out), ResponseWriter.flush(out) else {
+        guard ResponseWriter.writeHead(.ok, headers, contentLength: nil, to: out), ResponseWriter.write(ServerSentEvent.retry, to: out),
+              ResponseWriter.flush(out) else {
             hub.release()
             return false
         }

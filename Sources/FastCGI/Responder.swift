@@ -7,8 +7,9 @@ public protocol Responder {
     /// The response to a request (never throws: errors are already mapped to pages).
     func respond(to request: Request) -> Response
     /// An error page for a request the server answers itself: 413 (body too large), 400 (body
-    /// truncated), 503 (too many event streams).
-    func errorResponse(_ status: HTTPStatus, requestID: String) -> Response
+    /// truncated, a path that does not decode), 503 (too many event streams). `path` is the raw
+    /// request URI as sent (it may not decode), so the answer can be JSON under the API.
+    func errorResponse(_ status: HTTPStatus, requestID: String, path: String) -> Response
 }
 
 /// Where the SSE hub reads events from. Made inside the hub thread (one per hub).

@@ -43,6 +43,12 @@ public struct ServerSentEvent: Sendable, Equatable {
     /// A comment line that keeps proxies from closing an idle stream.
     public static let ping: [UInt8] = Array(": ping\n\n".utf8)
 
+    /// How long a browser waits before it reconnects a dropped stream (the `retry:` field; the
+    /// browser's own default is about 3 s, too eager for a server that just restarted).
+    public static let reconnectMilliseconds = 5000
+    /// The first bytes of every stream: the reconnect pace.
+    public static let retry: [UInt8] = Array("retry: \(reconnectMilliseconds)\n\n".utf8)
+
     /// Parses a `Last-Event-ID` value: a non-negative decimal id, anything else means "none".
     public static func parseLastEventID(_ raw: String?) -> Int64? {
         guard let raw = raw?.utf8, !raw.isEmpty, raw.count <= 19,

@@ -147,3 +147,60 @@ def a_disabled_accounts_api_tokens_stay_revoked_when_it_is_enabled_again(stack):
     assert ("token.revoke", '{"reason":"account_disabled","tokens":"1"}') in rows, rows
     fresh = make_token(Browser(stack.port, login=login))
     assert api(stack.port, "GET", "/api/tasks?limit=1", fresh)[0] == 200, "a token made after re-enabling works"
+
+
+def raw_request(port, method, path, body=None, headers=None):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+@test
+def everything_under_the_api_answers_in_json_even_what_nginx_answers_itself(stack):
+    token = make_token(Browser(stack.port))
+    auth = {"Authorization": "Bearer " + token}
+    probes = [("GET", "/api/tasks/%07", None, auth), ("GET", "/api/tasks/%0A", None, auth), ("GET", "/api/tasks/1%00", None, auth),
+              ("GET", "/api/tasks/%FF%FE", None, auth), ("GET", "/api/nothing-here", None, auth), ("GET", "/api/tasks", None, {}),
+              ("TRACE", "/api/tasks", None, auth), ("PATCH", "/api/tasks/1", None, auth), ("DELETE", "/api/tasks", None, auth),
+              ("POST", "/api/tasks", b"x" * (2 << 20) + b"y" * 4096, dict(auth, **{"Content-Type": "application/json"})),
+              ("POST", "/api/tasks", b"x" * (5 << 20), dict(auth, **{"Content-Type": "application/json"})),
+              ("GET", "/events", None, {}), ("GET", "/events?x=1", None, {})]
+    seen = []
+    for method, path, body, headers in probes:
+        status, h, data = raw_request(stack.port, method, path, body, headers)
+        what = "%s %s → %d %s" % (method, path, status, h.get("content-type"))
+        assert status >= 400 and h.get("content-type", "").startswith("application/json"), what + " " + data[:200].decode("utf-8", "replace")
+        err = json.loads(data)["error"]
+        assert err["status"] == status and err["message"], what
+        assert "set-cookie" not in h, what + ": a cookie with an API error"
+        if status == 405:
+            assert h.get("allow"), what + " names no Allow"
+        seen.append("%s %s %d" % (method, path, status))
+    # Pages keep their own pages, nginx's included.
+    status, h, data = raw_request(stack.port, "TRACE", "/")
+    assert status == 405 and h.get("content-type", "").startswith("text/html") and h.get("allow"), (status, h)
+    status, h, data = raw_request(stack.port, "GET", "/tasks/1%00")
+    assert status == 400 and h.get("content-type", "").startswith("text/html") and b"<!doctype html>" in data.lower(), (status, h)
+    print("    %d API probes, each JSON with its status: %s" % (len(seen), "; ".join(seen)))
+
+
+@test
+def an_event_stream_tells_the_browser_when_to_reconnect(stack):
+    import time
+    from .client import EventStream, dechunk
+    s = EventStream(stack.port)
+    try:
+        assert s.status == 200
+        deadline = time.time() + 5
+        while b"retry:" not in dechunk(s.buf) and time.time() < deadline:
+            s.sock.settimeout(max(0.01, deadline - time.time()))
+            s.buf += s.sock.recv(65536)
+        text = dechunk(s.buf).decode()
+        assert text.startswith("retry: 5000\n\n"), text[:80]
+    finally:
+        s.close()

@@ -50,7 +50,7 @@ final class SimulatedUpstream: Responder {
         }
     }
 
-    func errorResponse(_ status: HTTPStatus, requestID: String) -> Response {
+    func errorResponse(_ status: HTTPStatus, requestID: String, path: String) -> Response {
         failure(SimulatorFailure(status: status.code, type: "invalid_request_error", message: status.reason))
     }
 

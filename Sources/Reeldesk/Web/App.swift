@@ -32,14 +32,16 @@ public final class App: Responder {
         }
     }
 
-    public func errorResponse(_ status: HTTPStatus, requestID: String) -> Response {
+    public func errorResponse(_ status: HTTPStatus, requestID: String, path: String) -> Response {
         let request = Request(method: .get, path: "/", requestID: requestID)
         let message = switch status {
         case .payloadTooLarge: "The request is larger than \(context.config.maxBodyBytes >> 20) MB."
         case .serviceUnavailable: "Too many live-update connections are open; the page will retry by itself."
         default: "The request could not be read."
         }
-        return ErrorPages(context: context).page(HTTPError(status, message), request: request, as: nil)
+        let pages = ErrorPages(context: context)
+        if ErrorPages.answersInJSON(path: path) { return pages.json(HTTPError(status, message)) }
+        return pages.page(HTTPError(status, message), request: request, as: nil)
     }
 
     func dispatch(_ request: Request) throws -> Response {

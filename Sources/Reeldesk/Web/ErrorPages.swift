@@ -9,8 +9,14 @@ struct ErrorPages {
     /// The page for `error` raised while handling `request`.
     func response(for error: Error, request: Request, as ctx: RequestContext?) -> Response {
         let httpError = classify(error, request: request)
-        if request.path.hasPrefix("/api/") { return json(httpError) }
+        if Self.answersInJSON(path: request.path) { return json(httpError) }
         return page(httpError, request: request, as: ctx)
+    }
+
+    /// Machine clients' addresses answer errors in JSON, never with a page (or its cookie): the
+    /// API, and the event stream (an EventSource or a script reading it).
+    static func answersInJSON(path: String) -> Bool {
+        path.hasPrefix("/api/") || path == "/api" || path == "/events" || path.hasPrefix("/events?")
     }
 
     /// The JSON API's errors: `{"error": {"status": 404, "message": "…", "fields": []}}`.
