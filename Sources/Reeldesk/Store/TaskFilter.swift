@@ -86,7 +86,7 @@ struct TaskFilter: Equatable, Sendable {
     /// Seconds since 1970 at 00:00 UTC of `day`.
     static func dayStart(_ day: String) -> Double? {
         let parts = day.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1970...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        guard parts.count == 3, (1...9999).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
         var c = DateComponents()
         (c.year, c.month, c.day) = (parts[0], parts[1], parts[2])
         var calendar = Calendar(identifier: .gregorian)
