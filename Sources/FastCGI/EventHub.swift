@@ -22,7 +22,11 @@ public final class EventHub: Sendable {
 
     /// Replay batches are read while a stream has less than this queued.
     static let replayLowWater = 64 * 1024
-    static let replayBatch = 200
+    static let replayBatch = 50
+    /// Replay work per turn of the loop: live news waits at most about this long behind a
+    /// stream catching up (thousands of events read for a stream they are not for cost time
+    /// even when none of them is sent).
+    static let replaySliceSeconds = 0.005
 
     private let shared = Mutex(Shared())
     private let openCount = Atomic<Int>(0)
@@ -81,6 +85,7 @@ public final class EventHub: Sendable {
         // CPU they leave (Linux nice is per thread).
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)  // 0: this thread, on Linux
         var state = HubState()
+        var replayLeft = false
         while true {
             let (incoming, stopping) = shared.withLock { s in
                 defer { s.incoming.removeAll() }
@@ -101,12 +106,13 @@ public final class EventHub: Sendable {
                 for s in incoming { admit(s, cursor: state.cursor, now: now) }
                 state.streams += incoming
                 if state.cursor >= 0 { state.cursor = deliverNew(&state, feed: feed, now: now) }
-                replay(&state, feed: feed, now: now)
+                replayLeft = replay(&state, feed: feed, now: now)
             } else {
                 for s in incoming { close(s, reason: "no event feed") }
             }
             pingIdle(&state, now: now)
-            waitAndWrite(&state, timeoutMs: pollTimeoutMs)
+            // Replay still to do: look for news and writable sockets, but do not wait.
+            waitAndWrite(&state, timeoutMs: replayLeft ? 0 : pollTimeoutMs)
             drainWakePipe()
         }
     }
@@ -131,6 +137,8 @@ public final class EventHub: Sendable {
 
     /// A new stream starts where it asked to; one too far behind gets a single `reload` event.
     private func admit(_ s: StreamConnection, cursor: Int64, now: Double) {
+        // First of all, how long a browser waits before it reconnects a dropped stream.
+        s.enqueue(ServerSentEvent.retry, now: now)
         // An id from the future (the database was replaced) would silence the stream: clamp it.
         s.lastEventID = min(s.lastEventID, max(cursor, 0))
         if cursor - s.lastEventID > config.maxReplay {
@@ -170,16 +178,23 @@ public final class EventHub: Sendable {
     }
 
     /// Queues the next batch to each stream that is behind the cursor and has drained enough.
-    private func replay(_ state: inout HubState, feed: any EventFeed, now: Double) {
+    /// Queues the next batches to streams behind the cursor that have drained enough, for at
+    /// most `replaySliceSeconds`; true when a stream could take more now (come back at once).
+    private func replay(_ state: inout HubState, feed: any EventFeed, now: Double) -> Bool {
+        let started = monotonicNow()
+        var left = false
         for s in state.streams where s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater {
+            if monotonicNow() - started > Self.replaySliceSeconds { left = true; break }
             do {
                 let batch = try feed.events(after: s.lastEventID, limit: Self.replayBatch).filter { $0.id <= state.cursor }
                 if batch.isEmpty { s.lastEventID = state.cursor } else { queue(batch.map { ($0, $0.encoded) }, to: s, now: now) }
             } catch {
                 logger.error("event replay failed", metadata: ["rid": "\(s.requestID)", "error": "\(error)"])
             }
+            if s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater { left = true }
         }
         closeEnded(&state)
+        return left
     }
 
     /// Closes streams an event ended (their session ended): what was queued before is still

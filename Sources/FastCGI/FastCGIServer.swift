@@ -151,7 +151,7 @@ public final class FastCGIServer: Sendable {
         headers.set("Content-Type", "text/event-stream; charset=utf-8")
         headers.set("Cache-Control", "no-cache")
         headers.set("X-Accel-Buffering", "no")
-        guard ResponseWriter.writeHead(.ok, headers, contentLength: nil, to: out), ResponseWriter.write(ServerSentEvent.retry, to: out),
+        guard ResponseWriter.writeHead(.ok, headers, contentLength: nil, to: out),
               ResponseWriter.flush(out) else {
             hub.release()
             return false

@@ -13,6 +13,7 @@ import time
 from urllib.parse import urlencode
 
 from . import fcgi_client
+from . import client
 from .client import Browser, EventStream
 from .generation_tests import FOX, create, task_row, wait_status
 from .images import png
@@ -273,7 +274,9 @@ def one_client_that_never_reads_a_4900_event_replay_does_not_delay_other_streams
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(("127.0.0.1", stack.port))
-    stalled.sendall(("GET /events HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: %d\r\n\r\n" % start).encode())
+    # Signed in (a signed-out client gets a 401 and is no stream at all).
+    stalled.sendall(("GET /events HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: %d\r\nCookie: %s\r\n\r\n"
+                     % (start, client.COOKIES[stack.port])).encode())
     time.sleep(1.5)  # let the hub fill every buffer between it and the stalled client
     others = [EventStream(stack.port) for _ in range(5)]
     b = Browser(stack.port)
