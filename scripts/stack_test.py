@@ -10,13 +10,32 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Team tests first: their replays from Last-Event-ID 0 stay under the replay cap.
-from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, library_tests, drill_tests, browser_tests, portal_browser_tests, browser_flow_tests, security_tests, findings_tests  # noqa: E402,F401  (they register tests)
+from stacktest import team_tests, foundation_tests, generation_tests, hardening_tests, library_tests, drill_tests, browser_tests, portal_browser_tests, browser_flow_tests, security_tests, findings_tests, layout_browser_tests  # noqa: E402,F401  (they register tests)
 from stacktest.registry import TESTS  # noqa: E402
 
-ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "library_tests", "drill_tests", "browser_tests", "portal_browser_tests", "browser_flow_tests", "security_tests", "findings_tests"]
+ORDER = ["team_tests", "foundation_tests", "generation_tests", "hardening_tests", "library_tests", "drill_tests", "browser_tests", "portal_browser_tests", "browser_flow_tests", "security_tests", "findings_tests", "layout_browser_tests"]
 TESTS.sort(key=lambda fn: ORDER.index(fn.__module__.rsplit(".", 1)[-1]))
 from stacktest.stack import Stack, private_checkout  # noqa: E402
 from stacktest.secrets import SECRET_KEY, assert_secret_absent  # noqa: E402
+from stacktest import conformance  # noqa: E402
+
+
+def check(name, fn):
+    """Runs one test or final check; prints ok/FAIL with the traceback; True when it passed."""
+    try:
+        fn()
+        print("ok   " + name, flush=True)
+        return True
+    except Exception:
+        print("FAIL " + name, flush=True)
+        traceback.print_exc()
+        return False
+
+
+def html_pages_are_valid():
+    errors, pages = conformance.html_errors()
+    print("    Nu HTML checker: %d distinct pages the tests fetched, %d errors" % (pages, len(errors)), flush=True)
+    assert not errors, "\n".join("%s: %s" % e for e in errors[:40])
 
 
 def main():
@@ -27,36 +46,25 @@ def main():
     # The whole run works from a mode-0700 copy of the checkout, its data dir in another one.
     checkout, binary = private_checkout(binary)
     stack = Stack(binary, {"REELDESK_SIM_KEY": SECRET_KEY}, checkout=checkout).start()
-    passed = failed = 0
+    results = []
     try:
         for fn in TESTS:
             if (only and fn.__name__ not in only) or (drills_only and not fn.__module__.endswith("drill_tests")):
                 continue
-            try:
-                fn(stack)
-                passed += 1
-                print("ok   " + fn.__name__, flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL " + fn.__name__, flush=True)
-                traceback.print_exc()
+            results.append(check(fn.__name__, lambda: fn(stack)))
         stack.stop()
-        try:
-            assert_secret_absent(stack)
-            passed += 1
-            print("ok   api_key_never_appears_in_responses_or_logs", flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL api_key_never_appears_in_responses_or_logs", flush=True)
-            traceback.print_exc()
+        if not only or "every_html_page_the_tests_fetched_is_valid" in only:
+            results.append(check("every_html_page_the_tests_fetched_is_valid", html_pages_are_valid))
+        results.append(check("api_key_never_appears_in_responses_or_logs", lambda: assert_secret_absent(stack)))
     finally:
-        if failed:
+        if not all(results):
             print("---- responder log (tail) ----")
             print(stack.log_text()[-6000:])
         stack.cleanup()
         shutil.rmtree(checkout, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    passed = sum(results)
+    print("%d passed, %d failed" % (passed, len(results) - passed))
+    sys.exit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,7 @@
   function show(el, visible) { if (el) el.hidden = !visible; }
 
   function applyStatus(root, t) {
+    if (root.getAttribute("data-field") === "video-meta") { if (t.video_meta) root.textContent = t.video_meta; return; }
     var status = field(root, "status");
     if (status) { status.textContent = t.status_label; status.className = "status status-" + t.status; }
     root.querySelectorAll('[data-field="progress"]').forEach(function (p) {
@@ -150,6 +151,11 @@
   function applyActions(root, t) {
     var retry = root.querySelector('[data-action="retry"]');
     if (retry && !retry.hasAttribute("data-retried")) show(retry, t.can_retry);
+    // A refused prompt fails again on Retry: Remix becomes the first choice, and the page says why.
+    var remix = field(root, "remix"), retryButton = field(root, "retry-button");
+    if (remix) remix.classList.toggle("primary", !!t.content_refused);
+    if (retryButton) retryButton.classList.toggle("primary", !t.content_refused);
+    show(field(root, "refused-hint"), !!t.content_refused);
     show(root.querySelector('[data-action="cancel"]'), t.can_cancel);
     show(root.querySelector('[data-action="delete"]'), t.can_delete);
   }
@@ -250,7 +256,7 @@
     var prompt = cell(t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt, t.url, "Prompt");
     prompt.className = "prompt-cell";
     tr.appendChild(prompt);
-    tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s", null, "Shape"));
+    tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + "\u00a0s", null, "Shape"));
     var st = document.createElement("td");
     st.setAttribute("data-label", "Status");
     appendStatus(st);
@@ -286,7 +292,7 @@
     var meta = document.createElement("p");
     meta.className = "card-meta";
     appendStatus(meta);
-    meta.appendChild(document.createTextNode(" " + t.aspect_ratio + " · " + t.resolution + " · " + t.duration + " s · #" + t.id));
+    meta.appendChild(document.createTextNode(" " + t.aspect_ratio + " · " + t.resolution + " · " + t.duration + "\u00a0s · #" + t.id));
     body.appendChild(meta);
     li.appendChild(body);
     applyStatus(li, t);
@@ -431,13 +437,21 @@
   /** Thumbnails of chosen images; a kept image can be dropped. */
   function framePreviews() {
     document.querySelectorAll('input[type=file]').forEach(function (input) {
-      var preview = document.querySelector('[data-preview-for="' + input.id + '"]');
+      // The slot gets an <img> only once there is something to show (an <img> without a
+      // source is invalid HTML and a broken-image icon).
+      var slot = document.querySelector('[data-preview-for="' + input.id + '"]');
       input.addEventListener("change", function () {
-        if (!preview) return;
+        if (!slot) return;
         var file = input.files && input.files[0];
-        if (preview.src) URL.revokeObjectURL(preview.src);
-        preview.hidden = !file;
-        if (file) preview.src = URL.createObjectURL(file);
+        var preview = slot.querySelector("img");
+        if (preview) { URL.revokeObjectURL(preview.src); preview.remove(); }
+        if (file) {
+          preview = document.createElement("img");
+          preview.className = "thumb preview";
+          preview.alt = "";
+          preview.src = URL.createObjectURL(file);
+          slot.appendChild(preview);
+        }
         var kept = input.parentNode.querySelector("[data-kept]");
         if (kept && file) kept.remove();
       });

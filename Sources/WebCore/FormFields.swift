@@ -124,6 +124,18 @@ extension String {
         }
     }
 
+    /// The text with each control `hasForbiddenControlCharacter` names replaced by U+FFFD: an
+    /// HTML page may not hold them (U+0000 above all), whatever a query string carried.
+    public var replacingForbiddenControls: String {
+        guard hasForbiddenControlCharacter else { return self }
+        var out = String.UnicodeScalarView()
+        for u in unicodeScalars {
+            let forbidden = (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || (0x7f...0x9f).contains(u.value)
+            out.append(forbidden ? "\u{FFFD}" : u)
+        }
+        return String(out)
+    }
+
     /// CRLF and lone CR become LF.
     public func replacingCRLF() -> String {
         guard unicodeScalars.contains("\r") else { return self }

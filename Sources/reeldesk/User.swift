@@ -10,7 +10,7 @@ struct UserCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an account (a member unless --admin or --viewer).")
-        @Argument(help: "1–32 letters, digits, dots, dashes or underscores.") var name: String
+        @Argument(help: "1–32 characters from A–Z, a–z, digits, dots, dashes and underscores.") var name: String
         @Flag(help: "An admin: sees everything, manages accounts, budgets and settings.") var admin = false
         @Flag(help: "A viewer: sees the team's tasks, cannot submit.") var viewer = false
         @Flag(help: "Read the password from the first line of standard input (else a random one is printed).") var passwordStdin = false

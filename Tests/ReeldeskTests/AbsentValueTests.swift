@@ -19,6 +19,7 @@ import Testing
             #expect(try views.render("t", ["x": "page", "rows": [["x": empty]]]) == "[open||page]<>", "\(label) in a row keeps the row's own (absent) value")
         }
         #expect(try views.render("t", ["x": String?.some("here") as Any]) == "[open||here]", "an optional with a value is that value")
+        #expect(try views.render("t", ["x": "a\u{0}b\u{1B}c\td"]) == "[open||a\u{FFFD}b\u{FFFD}c\td]", "no control character reaches a page")
     }
 
     /// Every section of every template, rendered with its name bound to each empty value, reads

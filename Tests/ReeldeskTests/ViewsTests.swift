@@ -81,7 +81,7 @@ import WebCore
         let html = try views.render("pages/tasks", layout(["rows_html": try rows([task()]), "has_tasks": true, "older_url": "/tasks?before=3"]))
         #expect(html.contains("<tr data-task-id=\"1\">"))
         #expect(html.contains("href=\"/tasks?before=3\""))
-        #expect(html.contains("9:16 · 720p · 6 s"))
+        #expect(html.contains("9:16 · 720p · 6&nbsp;s"))
     }
 
     @Test func taskPageShowsEveryParameter() throws {

@@ -34,13 +34,46 @@ def chromium(login="default", javascript=True):
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = (CheckedChrome if javascript else webdriver.Chrome)(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                                                                   options=options)
     driver.set_page_load_timeout(30)
     from . import client
     login = client.DEFAULT_LOGIN if login == "default" else login
     if login:
         sign_in(driver, client.DEFAULT_BASE, *login)
     return driver, home
+
+
+def _checked_chrome():
+    from selenium import webdriver
+    from . import conformance
+
+    class Checked(webdriver.Chrome):
+        """Chromium whose every page opened with get() is checked by axe-core once loaded
+        (conformance.assert_accessible): the browser suite fails on a serious or critical
+        WCAG 2.2 AA violation of any page it visits, at whatever width the test uses."""
+
+        def get(self, url):
+            super().get(url)
+            deadline = time.time() + 10
+            while self.execute_script("return document.readyState") != "complete" and time.time() < deadline:
+                time.sleep(0.05)
+            if self.execute_script("return document.contentType") == "text/html":
+                conformance.assert_accessible(self, conformance.strip_origin(url))
+    return Checked
+
+
+class _Lazy:
+    """The Checked class, made on first use (selenium is imported only by browser tests)."""
+    cls = None
+
+    def __call__(self, *args, **kwargs):
+        if _Lazy.cls is None:
+            _Lazy.cls = _checked_chrome()
+        return _Lazy.cls(*args, **kwargs)
+
+
+CheckedChrome = _Lazy()
 
 
 def sign_in(driver, base, name, password):

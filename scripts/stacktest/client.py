@@ -54,6 +54,9 @@ class Browser:
         r = conn.getresponse()
         data = r.read()
         SEEN.append(str(r.headers).encode() + data)
+        if (r.headers.get("Content-Type") or "").startswith("text/html"):
+            from . import conformance
+            conformance.record_html(path, data)
         for v in r.headers.get_all("Set-Cookie") or []:
             name, _, rest = v.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]

@@ -3,12 +3,17 @@ before its fix."""
 import json
 import os
 import re
+import shutil
 
 from .client import Browser
 from .generation_tests import FOX, task_row
 from .library_tests import api, make_token
 from .registry import test
-from .team_tests import add_account
+from .team_tests import add_account, admin, post
+
+
+def admin_post(stack, path, fields):
+    return post(admin(stack), path, fields, token_from=path)
 
 
 @test
@@ -257,3 +262,111 @@ def api_parameters_and_fields_that_break_the_description_are_named_not_dropped(s
                         ({"prompt": "x", "tags": ["a"]}, ["tags"]), ({"prompt": "", "duration": "6"}, ["duration", "prompt"])]:
         status, err, _ = api(stack.port, "POST", "/api/tasks", token, body)
         assert status == 422 and sorted(f["field"] for f in err["error"]["fields"]) == named, (body, status, err)
+
+
+FLASH = re.compile(r'<p class="notice flash" role="status" data-field="flash">([^<]*)</p>')
+
+
+@test
+def saving_and_deleting_say_so_once_on_the_page_they_land_on(stack):
+    from .generation_tests import create, wait_status
+    from .team_tests import admin, post
+    a = admin(stack)
+    current = a.get("/admin").text
+    fields = {k: (re.search(r'name="%s"[^>]*value="([^"]*)"' % k, current) or [None, ""])[1]
+              for k in ("team_budget", "rate_audio", "rate_silent", "max_in_flight")}
+    fields["default_visibility"] = "team"
+    r = post(a, "/admin/settings", fields, token_from="/admin")
+    assert r.status == 303 and "rd_notice=settings" in r.headers.get("Set-Cookie", ""), r.status
+    landed = a.get(r.headers["Location"])
+    assert FLASH.findall(landed.text) == ["Settings saved."], FLASH.findall(landed.text)
+    assert FLASH.findall(a.get("/admin").text) == [], "a notice is shown once"
+    login = add_account(stack, "flashed", "member")
+    page = a.get("/admin/users").text
+    user_id = re.search(r'<tr data-user="flashed">.*?action="/admin/users/(\d+)"', page, re.S).group(1)
+    r = post(a, "/admin/users/" + user_id, {"action": "budget", "budget": "12.50"}, token_from="/admin/users")
+    assert FLASH.findall(a.get(r.headers["Location"]).text) == ["Budget saved."]
+    r = post(a, "/admin/users/" + user_id, {"action": "role", "role": "viewer"}, token_from="/admin/users")
+    assert FLASH.findall(a.get(r.headers["Location"]).text) == ["Role saved."]
+    b = Browser(stack.port)
+    task = create(b, prompt="a fox to delete", resolution="480p", duration="4")
+    wait_status(stack, task, ("completed",), 60)
+    r = post(b, "/tasks/%d/delete" % task, {}, token_from="/tasks/%d" % task)
+    assert r.status == 303, r.status
+    assert FLASH.findall(b.get(r.headers["Location"]).text) == ["Task %d was deleted, with its video, poster and uploaded frames." % task]
+    # A forged cookie shows nothing (words come from the catalogue, never from the cookie).
+    b.cookies["rd_notice"] = "%3Cscript%3E"
+    r = b.get("/tasks")
+    cleared = ";".join(r.headers.get_all("Set-Cookie") or [])
+    assert FLASH.findall(r.text) == [] and "rd_notice=;" in cleared, cleared
+    print("    settings, budget, role and delete each say so once; a forged notice cookie shows nothing")
+
+
+@test
+def the_uploads_warning_shows_only_when_the_upstream_cannot_fetch_them(stack):
+    from .secrets import SECRET_KEY
+    from .stack import Stack
+    warning = "the upstream cannot fetch them"
+    assert warning not in Browser(stack.port).get("/").text, "the simulator fetches the portal's own links"
+    for public_url, shown in (("", True), ("https://portal.example.com", False)):
+        env = {"REELDESK_API_KEY": SECRET_KEY, "REELDESK_UPSTREAM_URL": stack.sim_base}
+        if public_url:
+            env["REELDESK_PUBLIC_URL"] = public_url
+        real = Stack(stack.binary, env, checkout=stack.checkout).start()
+        try:
+            text = Browser(real.port).get("/").text
+            assert (warning in text) == shown and (not shown or "REELDESK_PUBLIC_URL" in text), (public_url, shown)
+        finally:
+            real.cleanup()
+
+
+@test
+def after_a_refused_prompt_remix_is_the_first_choice_and_the_page_says_why(stack):
+    from .generation_tests import create, wait_status
+    b = Browser(stack.port)
+    refused = create(b, prompt="[sim:moderation] a refused fox", resolution="480p", duration="4")
+    wait_status(stack, refused, ("failed",), 60)
+    page = b.get("/tasks/%d" % refused).text
+    assert re.search(r'<a class="button primary" href="/\?remix=%d" data-field="remix">' % refused, page), "Remix is not primary"
+    assert re.search(r'<button type="submit"\s+data-field="retry-button"', page), "Retry is still primary"
+    hint = re.search(r'<p class="hint" data-field="refused-hint"\s*>([^<]+)', page)
+    assert hint and "Retry would most likely fail the same way" in hint.group(1)
+    other = create(b, prompt="[sim:never] a fox that times out", resolution="480p", duration="4")
+    page = b.get("/tasks/%d" % other).text
+    assert 'data-field="refused-hint" hidden' in page and '<a class="button" href="/?remix=%d"' % other in page
+
+
+@test
+def the_compare_view_fills_in_a_live_finish_and_account_names_say_what_they_take(stack):
+    from .browser_tests import chromium, wait_until
+    from .generation_tests import create, wait_status
+    b = Browser(stack.port)
+    done = create(b, prompt="a finished fox", resolution="480p", duration="4")
+    wait_status(stack, done, ("completed",), 60)
+    driver, home = chromium()
+    try:
+        late = create(b, prompt="a fox that finishes while compared", resolution="480p", duration="4")
+        driver.get(stack.base + "/compare?ids=%d&ids=%d" % (done, late))
+        cell = lambda d: d.execute_script(
+            "var c = document.querySelector('[data-field=\"video-meta\"][data-task-id=\"%d\"]'); return c && c.textContent" % late)
+        assert cell(driver) == "—", cell(driver)
+        wait_status(stack, late, ("completed",), 90)
+        wait_until(driver, lambda d: "×" in (cell(d) or ""), 20, "the Video row of the finished task")
+        assert " fps · " in cell(driver), cell(driver)
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+    driver, home = chromium(login=stack.admin_login)
+    try:
+        driver.get(stack.base + "/admin/users")
+        compiles = driver.execute_script("try { new RegExp('^(?:' + document.getElementById('name').pattern + ')$', 'v'); return true; }"
+                                         " catch (e) { return String(e); }")
+        assert compiles is True, "Chromium cannot use the name pattern: %s" % compiles
+        valid = driver.execute_script("var i = document.getElementById('name'); return [['ann.lee-2', '王小明', '-x'].map(function (v) {"
+                                      " i.value = v; return i.checkValidity(); }), document.getElementById('name-hint').textContent]")
+        assert valid[0] == [True, False, False] and "A–Z" in valid[1], valid
+    finally:
+        driver.quit()
+        shutil.rmtree(home, ignore_errors=True)
+    r = admin_post(stack, "/admin/users", {"name": "王小明", "role": "member", "display_name": "王小明", "password": ""})
+    assert r.status == 422 and "A–Z, a–z, digits" in r.text and "display name" in r.text, r.status

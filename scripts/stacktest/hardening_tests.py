@@ -1,6 +1,7 @@
 """Stack tests of the hardening issue (runs wherever it is cloned and survives hostile input):
 mode-0700 checkouts, refused starts, hostile FastCGI records, memory floods, forged CSRF, leaked
 keys, a client that never reads, a locked database, hung tools. Real processes throughout."""
+import json
 import os
 import re
 import signal
@@ -259,18 +260,24 @@ def the_api_key_echoed_by_the_upstream_reaches_no_page_event_log_or_row(stack):
     wait_status(stack, create(b, prompt="clear the banner", resolution="480p", duration="4"), ("submitted", "processing", "downloading", "completed"), 30)
 
 
-def insert_events(stack, count, size):
-    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3"), timeout=10) as db:
-        latest = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
-        filler = "x" * size
-        db.executemany("INSERT INTO events (task_id, kind, data, created_at) VALUES (NULL, 'test.filler', ?, ?)",
-                       [('{"filler":"%s"}' % filler, time.time()) for _ in range(count)])
-    return latest
-
-
 @test
 def one_client_that_never_reads_a_4900_event_replay_does_not_delay_other_streams(stack):
-    start = insert_events(stack, 4900, 2000)  # ~10 MB: far beyond every socket buffer on the way
+    b = Browser(stack.port)
+    # A replay it would receive: 20,000 updates of a team task (~14 MB of events, far beyond
+    # every socket buffer on the way), written at once as another process could.
+    subject = create(b, prompt="replayed many times [sim:never]", resolution="480p", duration="4")
+    with database(os.path.join(stack.data_dir, "reeldesk.sqlite3"), timeout=10) as db:
+        start = db.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+        facts = db.execute("SELECT data FROM events WHERE task_id = ? ORDER BY id DESC LIMIT 1", (subject,)).fetchone()[0]
+        db.executemany("INSERT INTO events (task_id, kind, data, created_at) VALUES (?, 'task.updated', ?, ?)",
+                       [(subject, facts, time.time()) for _ in range(20_000)])
+    # The hub reads them once for the streams already live; measure from when it has.
+    probe = EventStream(stack.port)
+    marker = create(b, prompt="caught up [sim:never]", resolution="480p", duration="4")
+    deadline = time.time() + 60
+    while not any('"id":%d' % marker in e["data"].replace(" ", "") for e in probe.events(1_000_000, 0.2) if e.get("event") == "task.created"):
+        assert time.time() < deadline, "the hub never caught up"
+    probe.close()
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(("127.0.0.1", stack.port))
@@ -279,7 +286,6 @@ def one_client_that_never_reads_a_4900_event_replay_does_not_delay_other_streams
                      % (start, client.COOKIES[stack.port])).encode())
     time.sleep(1.5)  # let the hub fill every buffer between it and the stalled client
     others = [EventStream(stack.port) for _ in range(5)]
-    b = Browser(stack.port)
     latencies = []
     try:
         for i in range(20):
@@ -293,13 +299,15 @@ def one_client_that_never_reads_a_4900_event_replay_does_not_delay_other_streams
                         break
                     assert time.time() < deadline, "task %d never reached a stream" % task_id
                 latencies.append(time.time() - t0)
+        streams = json.loads(Browser(stack.port).get("/healthz").text)["streams"]
+        assert streams >= 6, "the stalled client is no stream (%d streams)" % streams
     finally:
         for s in others:
             s.close()
         stalled.close()
     worst = p99(latencies) * 1000
     assert worst < 250, "p99 %.0f ms with a stalled client" % worst
-    print("    a stalled 4,900-event replay: 20 events × 5 streams, POST→event p50 %.0f ms, p99 %.0f ms"
+    print("    a stalled 20,000-event replay: 20 events × 5 streams, POST→event p50 %.0f ms, p99 %.0f ms"
           % (statistics.median(latencies) * 1000, worst))
 
 

@@ -55,6 +55,6 @@ struct AccountHandlers {
             return revoked
         }
         guard revoked else { throw HTTPError(.notFound, "You have no token \(id).") }
-        return .redirect(to: Route.account.path)
+        return Response.redirect(to: Route.account.path).with(.tokenRevoked, secure: context.config.isHTTPS)
     }
 }

@@ -74,7 +74,7 @@ struct AdminHandlers {
         }
         guard problems.isEmpty else { return try overview(request, notice: problems.joined(separator: " "), status: .unprocessableContent) }
         try new.save(replacing: old, db: db, by: request.actor)
-        return .redirect(to: Route.admin.path)
+        return Response.redirect(to: Route.admin.path).with(.settingsSaved, secure: context.config.isHTTPS)
     }
 
     /// GET /admin/users.
@@ -126,6 +126,7 @@ struct AdminHandlers {
         let form = try decode(request)
         let store = AccountStore(db: db)
         guard let account = try store.find(id: id) else { throw HTTPError(.notFound, "There is no account \(id).") }
+        let saved: FlashNotice
         do {
             switch form["action"] ?? "" {
             case "role":
@@ -133,13 +134,19 @@ struct AdminHandlers {
                     return try users(request, notice: "Choose a role: admin, member or viewer.", status: .unprocessableContent)
                 }
                 try store.setRole(role, for: id, by: request.actor)
+                saved = .roleSaved
             case "budget":
                 guard let budget = Self.budget(form["budget"]) else {
                     return try users(request, notice: "A budget is empty (none) or an amount from 0 to 1,000,000 dollars.", status: .unprocessableContent)
                 }
                 try store.setBudget(budget, for: id, by: request.actor)
-            case "disable": try store.setDisabled(true, for: id, by: request.actor)
-            case "enable": try store.setDisabled(false, for: id, by: request.actor)
+                saved = .budgetSaved
+            case "disable":
+                try store.setDisabled(true, for: id, by: request.actor)
+                saved = .accountDisabled
+            case "enable":
+                try store.setDisabled(false, for: id, by: request.actor)
+                saved = .accountEnabled
             case "reset":
                 let password = Passwords.random()
                 try store.setPasswordHash(try PasswordHasher().hash(password), for: id, by: request.actor)
@@ -152,7 +159,7 @@ struct AdminHandlers {
             return try users(request, notice: p.message(name: account.name), status: .unprocessableContent)
         }
         context.hub.notify()
-        return .redirect(to: Route.adminUsers.path)
+        return Response.redirect(to: Route.adminUsers.path).with(saved, secure: context.config.isHTTPS)
     }
 
     /// GET /admin/audit?actor=&action=&task=&since=YYYY-MM-DD&until=YYYY-MM-DD&before=ID.
@@ -167,7 +174,9 @@ struct AdminHandlers {
             "has_entries": !shown.isEmpty,
             "actions": AuditAction.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == filter.action] },
             "actor": filter.actor ?? "", "task": filter.taskID.map(String.init) ?? "",
-            "since": q["since"] ?? "", "until": q["until"] ?? "",
+            // A day field shows only a day: anything else was not used as one either.
+            "since": q["since"].flatMap { Formatting.parseDay($0) != nil ? $0 : nil } ?? "",
+            "until": q["until"].flatMap { Formatting.parseDay($0) != nil ? $0 : nil } ?? "",
             "csv_url": Route.auditCSV.path + (request.query.isEmpty ? "" : "?" + request.query),
         ]
         if rows.count > 100, let last = shown.last {
@@ -236,7 +245,7 @@ enum Passwords {
 extension AccountProblem {
     func message(name: String) -> String {
         switch self {
-        case .invalidName: "An account name is 1–32 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+        case .invalidName: "An account name (to sign in) is 1–32 characters from A–Z, a–z, digits, dots, dashes and underscores, starting with a letter or digit. A name in another script (王小明) goes in the display name."
         case .nameTaken: "There is already an account called \(name)."
         case .notFound: "There is no such account."
         case .passwordTooShort: "Passwords need at least \(AccountStore.minPasswordLength) characters."

@@ -94,7 +94,7 @@ struct TaskActions {
         removeFiles(of: removed)
         announce()
         context.logger.info("task deleted", metadata: ["rid": "\(request.requestID)", "task": "\(id)"])
-        return .redirect(to: Route.taskList.path)
+        return Response.redirect(to: Route.taskList.path).with(.taskDeleted(id), secure: context.config.isHTTPS)
     }
 
     /// POST /tasks/{id}/visibility: `visibility=private|team`, by the owner or an admin.

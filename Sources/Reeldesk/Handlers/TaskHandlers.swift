@@ -264,7 +264,8 @@ struct TaskHandlers {
         // The fields' own context: the form as sent (or its defaults), kept uploads with links.
         func fieldsContext() -> [String: Any] {
             var c = form.context
-            c["uploads_private"] = !context.config.publicURLIsReachable
+            // Only true with a real key: the simulator fetches the portal's own links.
+            c["uploads_private"] = !context.config.isSimulated && !context.config.publicURLIsReachable
             c["public_url"] = context.config.publicURL
             // A kept upload is shown through a short-lived signed link (uploads are not public).
             let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
@@ -304,6 +305,8 @@ struct TaskHandlers {
             "has_tasks": !recent.isEmpty,
             "is_first_page": true,
             "live_limit": String(Self.recentCount),
+            // The rows' compare boxes belong to the page's compare form, here as in the history.
+            "can_compare": !recent.isEmpty,
         ]
         page["title"] = request.viewer.role >= .member ? "New video" : "Team videos"
         return try pages.render("pages/home", title: page["title"] as! String, page, request: request, status: status, lastEventID: latest)

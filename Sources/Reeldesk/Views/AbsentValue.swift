@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import WebCore
 
 /// What a view model's missing value becomes before a template sees it. In swift-mustache an
 /// empty string, a `nil` boxed in `Any`, `NSNull` and an empty dictionary all *open* a section
@@ -7,7 +8,8 @@ import Mustache
 /// printed `<img src="">`). Every context is normalized on its way into a template, so absent
 /// means absent everywhere: `{{#x}}` stays closed, `{{^x}}` renders, `{{x}}` prints nothing.
 /// The key is kept (as this marker) rather than removed, so a name inside a list row never
-/// falls back to the page's value of the same name.
+/// falls back to the page's value of the same name. On the same walk, control characters a
+/// page may not hold become U+FFFD.
 struct AbsentValue: MustacheCustomRenderable, Sendable {
     var renderText: String { "" }
     var isNull: Bool { true }
@@ -23,28 +25,18 @@ struct AbsentValue: MustacheCustomRenderable, Sendable {
     private static func replacement(_ value: Any) -> Any? {
         switch value {
         case let s as String:
-            return s.isEmpty ? AbsentValue() : nil
+            if s.isEmpty { return AbsentValue() }
+            // No control character reaches a page (a search for "a\u{0}b" is shown as "a\u{FFFD}b").
+            return s.hasForbiddenControlCharacter ? s.replacingForbiddenControls : nil
         case is Bool, is Int, is Int64, is Double, is AbsentValue:
             return nil
         case let d as [String: Any]:
             return d.isEmpty ? AbsentValue() : replacement(forDictionary: d)
         case let a as [[String: Any]]:
             // Before `[Any]`: that cast would box every element anew.
-            var out: [Any]?
-            for (i, d) in a.enumerated() {
-                guard let r = replacement(d) else { continue }
-                if out == nil { out = a }
-                out?[i] = r
-            }
-            return out
+            return replacement(forList: a)
         case let a as [Any]:
-            var out: [Any]?
-            for (i, v) in a.enumerated() {
-                guard let r = replacement(v) else { continue }
-                if out == nil { out = a }
-                out?[i] = r
-            }
-            return out
+            return replacement(forList: a)
         default:
             if value is NSNull { return AbsentValue() }
             let mirror = Mirror(reflecting: value)
@@ -52,6 +44,17 @@ struct AbsentValue: MustacheCustomRenderable, Sendable {
             guard let some = mirror.children.first?.value else { return AbsentValue() }
             return replacement(some) ?? some
         }
+    }
+
+    /// The list with its replaced elements, or nil when none needed replacing.
+    private static func replacement<Element>(forList list: [Element]) -> [Any]? {
+        var out: [Any]?
+        for (i, element) in list.enumerated() {
+            guard let r = replacement(element) else { continue }
+            if out == nil { out = list }
+            out?[i] = r
+        }
+        return out
     }
 
     private static func replacement(forDictionary d: [String: Any]) -> [String: Any]? {

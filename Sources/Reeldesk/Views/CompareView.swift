@@ -27,14 +27,18 @@ enum CompareView {
             ("Camera", { $0.parameters.cameraFixed ? "fixed" : "free" }),
             ("First frame", { $0.parameters.firstFrameURL ?? ($0.firstFrameFile != nil ? "uploaded image" : "none") }),
             ("Last frame", { $0.parameters.lastFrameURL ?? ($0.lastFrameFile != nil ? "uploaded image" : "none") }),
-            ("Video", { $0.video.map { "\($0.width)×\($0.height) · \(String(format: "%.1f", $0.seconds)) s" } ?? "—" }),
+            ("Video", { $0.video.map(TaskViews.videoMeta) ?? "—" }),
             ("Cost", { Formatting.usd($0.finalCostUSD ?? $0.estimatedCostUSD) }),
             ("Tags", { $0.tags.isEmpty ? "—" : $0.tags.joined(separator: ", ") }),
             ("Created", { Formatting.utc($0.createdAt) }),
         ]
         let table: [[String: Any]] = rows.map { label, value in
             let values = tasks.map(value)
-            return ["label": label, "values": values.map { ["text": $0] }, "differs": Set(values).count > 1]
+            var row: [String: Any] = ["label": label, "differs": Set(values).count > 1,
+                                      "values": zip(tasks, values).map { ["text": $1, "task_id": String($0.id)] }]
+            // The video's row fills in live when a running task finishes (reeldesk.js).
+            if label == "Video" { row["field"] = "video-meta" }
+            return row
         }
         return ["columns": columns, "rows": table, "count": String(tasks.count)]
     }

@@ -27,6 +27,8 @@ struct TaskEventPayload: Codable {
     let lineage: String?
     let relation: String
     let canRetry: Bool
+    /// The upstream refused the content: Remix, not Retry, is the way on.
+    let contentRefused: Bool
     let canCancel: Bool
     let canDelete: Bool
     let aspectSlug: String
@@ -65,6 +67,7 @@ struct TaskEventPayload: Codable {
         // that says so (pages hide Retry when they see it).
         let actions = TaskActionsAvailable(t, retried: false)
         canRetry = actions.retry
+        contentRefused = t.contentWasRefused
         canCancel = actions.cancel
         canDelete = actions.delete
         aspectSlug = t.parameters.aspectRatio.slug

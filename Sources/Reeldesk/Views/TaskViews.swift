@@ -59,6 +59,7 @@ enum TaskViews {
         d["estimated_seconds"] = t.estimatedSeconds.map { String($0) } ?? ""
         let actions = TaskActionsAvailable(t, retried: children.contains { $0.lineage == .retry })
         d["can_retry"] = actions.retry
+        d["content_refused"] = t.contentWasRefused
         d["can_cancel"] = actions.cancel
         d["can_delete"] = actions.delete
         d["retry_url"] = Route.retry(id: t.id).path

@@ -31,7 +31,11 @@ struct PageRenderer {
             ] as [String: Any]
         }
         if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
+        let flash = request.request.cookies[FlashNotice.cookieName]
+        if let notice = FlashNotice.parse(flash) { d["flash"] = notice.message }
         var response = Response.html(try context.views.render(template, d), status: status)
+        // Shown once: this answer clears it (a value that names no notice too).
+        if flash != nil { response.headers.add("Set-Cookie", FlashNotice.clearCookie(secure: context.config.isHTTPS)) }
         if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(nonce, secure: context.config.isHTTPS)) }
         Self.addSecurityHeaders(&response.headers)
         return response
