@@ -32,9 +32,19 @@ static inline int rd_is_private_address(const char *ip) {
     if (inet_pton(AF_INET6, ip, a) != 1) return 1;
     static const unsigned char mapped[12] = {0,0,0,0,0,0,0,0,0,0,0xff,0xff};
     if (memcmp(a, mapped, 12) == 0) return rd_is_private_ipv4(a + 12);
+    /* IPv6 forms that carry an IPv4 address: judged by that address. */
+    static const unsigned char nat64[12] = {0,0x64,0xff,0x9b,0,0,0,0,0,0,0,0};
+    if (memcmp(a, nat64, 12) == 0) return rd_is_private_ipv4(a + 12);   /* 64:ff9b::/96 */
+    if (a[0] == 0 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && a[4] == 0 && a[5] == 1) return 1;  /* 64:ff9b:1::/48, local NAT64 */
+    if (a[0] == 0x20 && a[1] == 0x02) return rd_is_private_ipv4(a + 2); /* 2002::/16, 6to4 */
     int zero = 1;
     for (int i = 0; i < 15; i++) if (a[i]) zero = 0;
     if (zero && (a[15] == 0 || a[15] == 1)) return 1;          /* :: and ::1 */
+    int compatible = 1;                                          /* ::a.b.c.d, IPv4-compatible (deprecated) */
+    for (int i = 0; i < 12; i++) if (a[i]) compatible = 0;
+    if (compatible) return 1;
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return 1;        /* fec0::/10 site-local (deprecated) */
+    if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return 1;  /* 2001:db8::/32 documentation */
     if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return 1;        /* fe80::/10 link-local */
     if ((a[0] & 0xfe) == 0xfc) return 1;                        /* fc00::/7 unique local */
     if (a[0] == 0xff) return 1;                                 /* multicast */

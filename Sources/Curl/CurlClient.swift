@@ -34,6 +34,10 @@ public struct CurlError: Error, CustomStringConvertible, Sendable, Equatable {
 public enum Curl {
     public static func globalInit() { _ = rd_global_init() }
 
+    /// Whether a `publicOnly` transfer may connect to the numeric address `ip` (the socket
+    /// callback's own test).
+    public static func isPublicAddress(_ ip: String) -> Bool { rd_is_private_address(ip) == 0 }
+
     /// Performs a request and buffers the body (capped at `maxBytes`). With `publicOnly`, the
     /// connection must reach a public address (webhooks follow the image-URL rule).
     public static func request(method: String, url: String, headers: [String] = [], body: [UInt8]? = nil,
@@ -89,14 +93,18 @@ public enum Curl {
 
     private static func perform(url: String, headers: [String], sink: Sink, publicOnly: Bool,
                                 configure: (UnsafeMutableRawPointer) -> Void) throws -> HTTPResult {
-        // Every address the name resolves to must be public, checked before libcurl connects
-        // anywhere; libcurl's socket callback then checks each address it actually tries.
-        if publicOnly, let host = PublicAddresses.host(of: url), !PublicAddresses.allPublic(host) { throw refusedAddress }
         guard let h = curl_easy_init() else { throw CurlError(code: -1, message: "curl_easy_init failed") }
+        // Every address libcurl would connect to (each one a name resolves to, each redirect
+        // hop) is checked by its socket callback before a socket exists; one refused address
+        // refuses the transfer. No proxy from the environment: behind one, the callback would
+        // see only the proxy's address.
         let refused = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         refused.initialize(to: 0)
         defer { refused.deallocate() }
-        if publicOnly { _ = rd_setopt_public_only(h, refused) }
+        if publicOnly {
+            _ = rd_setopt_public_only(h, refused)
+            _ = rd_setopt_string(h, CURLOPT_PROXY, "")
+        }
         defer { curl_easy_cleanup(h) }
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers { list = curl_slist_append(list, header) }

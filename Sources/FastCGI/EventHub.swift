@@ -126,6 +126,8 @@ public final class EventHub: Sendable {
         var streams: [StreamConnection] = []
         var feed: (any EventFeed)?
         var cursor: Int64 = -1
+        /// Where the next replay slice starts (round robin over the streams).
+        var replayFrom = 0
     }
 
     private func openFeed() -> (any EventFeed)? {
@@ -183,8 +185,16 @@ public final class EventHub: Sendable {
     private func replay(_ state: inout HubState, feed: any EventFeed, now: Double) -> Bool {
         let started = monotonicNow()
         var left = false
-        for s in state.streams where s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater {
-            if monotonicNow() - started > Self.replaySliceSeconds { left = true; break }
+        let count = state.streams.count
+        // Round the streams from where the last slice stopped, so each gets its turn.
+        for step in 0..<count {
+            let s = state.streams[(state.replayFrom + step) % count]
+            guard s.lastEventID < state.cursor && s.pendingBytes < Self.replayLowWater else { continue }
+            if monotonicNow() - started > Self.replaySliceSeconds {
+                state.replayFrom = (state.replayFrom + step) % count
+                left = true
+                break
+            }
             do {
                 let batch = try feed.events(after: s.lastEventID, limit: Self.replayBatch).filter { $0.id <= state.cursor }
                 if batch.isEmpty { s.lastEventID = state.cursor } else { queue(batch.map { ($0, $0.encoded) }, to: s, now: now) }

@@ -25,14 +25,23 @@ public struct Migrator {
             try db.writeTransaction {
                 // Re-check under the write lock: another process may have migrated meanwhile.
                 guard try db.userVersion() < version else { return }
+                // Rows already without a parent (deleted by hand with keys off) are not this
+                // step's doing: only new ones stop it.
+                let orphansBefore = try Self.orphans(db)
                 try db.execute(steps[version - 1])
-                if let broken = try db.prepare("PRAGMA foreign_key_check").first({ $0.text(0) }) {
-                    throw SQLiteError(code: 1, message: "migration \(version) left rows in \(broken) without their parent")
+                let orphansAfter = try Self.orphans(db)
+                if orphansAfter > orphansBefore {
+                    throw SQLiteError(code: 1, message: "migration \(version) left \(orphansAfter - orphansBefore) rows without their parent")
                 }
                 try db.execute("PRAGMA user_version = \(version)")
                 applied.append(version)
             }
         }
         return applied
+    }
+
+    /// Rows whose foreign key names no row.
+    private static func orphans(_ db: Database) throws -> Int {
+        try db.prepare("PRAGMA foreign_key_check").map { _ in 1 }.count
     }
 }

@@ -74,4 +74,16 @@ import Testing
         #expect(try Curl.request(method: "GET", url: server.url).status == 200)
         #expect(server.connections == 1)
     }
+
+    @Test func everyFormOfAPrivateAddressIsRefusedAndPublicOnesPass() {
+        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
+                   "::1", "::", "fe80::1", "fc00::1", "fd12::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+                   "64:ff9b::a00:1", "64:ff9b::7f00:1", "64:ff9b:1::1", "2002:7f00:1::1", "2002:c0a8:101::1", "::7f00:1",
+                   "fec0::1", "2001:db8::1", "not an address"] {
+            #expect(!Curl.isPublicAddress(ip), "\(ip)")
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"] {
+            #expect(Curl.isPublicAddress(ip), "\(ip)")
+        }
+    }
 }

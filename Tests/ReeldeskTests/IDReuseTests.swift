@@ -109,3 +109,24 @@ import WebCore
         try db.execute("INSERT INTO submissions (token, task_id, created_at) VALUES ('\(String(repeating: "ab", count: 16))', 5, 0)")
     }
 }
+
+extension IDReuseTests {
+    /// A row already without its parent (deleted by hand with foreign keys off) does not stop
+    /// the migration; only rows a step orphans would.
+    @Test func anOrphanFromBeforeDoesNotStopTheMigration() throws {
+        let path = NSTemporaryDirectory() + "reeldesk-orphan-\(UUID().uuidString).sqlite3"
+        do {
+            let old = try Database(path: path)
+            try Migrator(steps: Array(Schema.migrations.prefix(Self.previousRelease))).migrate(old)
+            try old.execute("""
+                INSERT INTO users (id, name, display_name, role, created_at, updated_at) VALUES (1, 'ann', 'Ann', 'member', 0, 0);
+                PRAGMA foreign_keys=OFF;
+                INSERT INTO favourites (user_id, task_id, created_at) VALUES (1, 404, 0);
+                PRAGMA foreign_keys=ON;
+                """)
+        }
+        let db = try Database(path: path)
+        #expect(try Schema.migrate(db) == Array((Self.previousRelease + 1)...Schema.migrations.count))
+        #expect(try db.prepare("SELECT COUNT(*) FROM favourites").first { $0.int(0) } == 1)
+    }
+}

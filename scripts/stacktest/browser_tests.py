@@ -13,7 +13,11 @@ SHOTS = os.path.join(REPO, "test-output", "browser")
 
 
 def shot(driver, flow, step):
-    """Saves the browser's view as test-output/browser/FLOW-STEP.png."""
+    """Saves the browser's view as test-output/browser/FLOW-STEP.png; a page reached by a click
+    (not by get()) is checked by axe-core here too."""
+    if getattr(driver, "checks_accessibility", False) and driver.execute_script("return document.contentType") == "text/html":
+        from . import conformance
+        conformance.assert_accessible(driver, "%s-%s" % (flow, step))
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, "%s-%s.png" % (flow, step))
     driver.save_screenshot(path)
@@ -52,6 +56,7 @@ def _checked_chrome():
         """Chromium whose every page opened with get() is checked by axe-core once loaded
         (conformance.assert_accessible): the browser suite fails on a serious or critical
         WCAG 2.2 AA violation of any page it visits, at whatever width the test uses."""
+        checks_accessibility = True
 
         def get(self, url):
             super().get(url)

@@ -174,7 +174,8 @@ def everything_under_the_api_answers_in_json_even_what_nginx_answers_itself(stac
               ("TRACE", "/api/tasks", None, auth), ("PATCH", "/api/tasks/1", None, auth), ("DELETE", "/api/tasks", None, auth),
               ("POST", "/api/tasks", b"x" * (2 << 20) + b"y" * 4096, dict(auth, **{"Content-Type": "application/json"})),
               ("POST", "/api/tasks", b"x" * (5 << 20), dict(auth, **{"Content-Type": "application/json"})),
-              ("GET", "/events", None, {}), ("GET", "/events?x=1", None, {})]
+              ("GET", "/events", None, {}), ("GET", "/events?x=1", None, {}),
+              ("GET", "/api/tasks", None, dict(auth, **{"X-Huge": "h" * 40000}))]
     seen = []
     for method, path, body, headers in probes:
         status, h, data = raw_request(stack.port, method, path, body, headers)
@@ -252,19 +253,21 @@ def api_parameters_and_fields_that_break_the_description_are_named_not_dropped(s
     token = make_token(Browser(stack.port))
     for query, name in [("status=bogus", "status"), ("limit=abc", "limit"), ("limit=0", "limit"), ("limit=101", "limit"),
                         ("from=2026-02-30", "from"), ("owner=-1", "owner"), ("before=x", "before"), ("audio=maybe", "audio"),
-                        ("q=" + "x" * 201, "q"), ("family=0", "family"), ("sort=newest", "sort")]:
+                        ("q=" + "x" * 201, "q"), ("family=0", "family"), ("sort=newest", "sort"), ("from=2024-1-011", "from"),
+                        ("to=%2B2024-1-01", "to")]:
         status, err, _ = api(stack.port, "GET", "/api/tasks?" + query, token)
         assert status == 400 and [f["field"] for f in err["error"]["fields"]] == [name], (query, status, err)
     assert api(stack.port, "GET", "/api/tasks?status=completed&limit=1", token)[0] == 200
     # Unknown fields and values of another type are refused alike, each named, with the form's own findings.
     for body, named in [({"prompt": "a fox", "promt": "typo"}, ["promt"]), ({"prompt": 5}, ["prompt"]), ({"prompt": "x", "audio": "yes"}, ["audio"]),
                         ({"prompt": "x", "duration": 4.5}, ["duration"]), ({"prompt": "x", "seed": None}, ["seed"]),
-                        ({"prompt": "x", "tags": ["a"]}, ["tags"]), ({"prompt": "", "duration": "6"}, ["duration", "prompt"])]:
+                        ({"prompt": "x", "tags": ["a"]}, ["tags"]), ({"prompt": "", "duration": "6"}, ["duration", "prompt"]),
+                        ({"prompt": "x", "submission_token": "0f0e6c1e-8c3b-4d4a-9c1e-1f2b3c4d5e6f"}, ["submission_token"])]:
         status, err, _ = api(stack.port, "POST", "/api/tasks", token, body)
         assert status == 422 and sorted(f["field"] for f in err["error"]["fields"]) == named, (body, status, err)
 
 
-FLASH = re.compile(r'<p class="notice flash" role="status" data-field="flash">([^<]*)</p>')
+FLASH = re.compile(r'<p class="notice flash" role="status" data-field="flash" tabindex="-1" data-focus>([^<]*)</p>')
 
 
 @test

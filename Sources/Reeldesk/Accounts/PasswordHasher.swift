@@ -1,6 +1,7 @@
 import CArgon2
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Argon2id password hashes in the PHC string format (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`),
 /// which keeps the parameters with the hash: a hash made with older parameters still verifies,
@@ -16,16 +17,29 @@ struct PasswordHasher: Sendable {
     static let maxPasswordBytes = 1024
 
     /// How many hashes run at once, process-wide: each holds 19 MiB and a core, so more than
-    /// the cores only adds memory. Others wait their turn (an unknown name waits like any other).
+    /// the cores only adds memory. Others wait their turn (an unknown name waits like any other),
+    /// at most `maxWaiting` of them and for at most `maxWaitSeconds`: a flood of sign-ins is
+    /// answered "busy" instead of parking every worker thread.
     static let concurrentHashes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)
+    static let maxWaiting = 16
+    static let maxWaitSeconds = 5.0
     private static let gate = DispatchSemaphore(value: concurrentHashes)
+    private static let waiting = Atomic<Int>(0)
     /// Once per process, before the first hash: its memory goes back to the system when done.
     private static let largeAllocationsReturned: Bool = rd_return_large_allocations() == 1
 
-    /// Runs `work` as one of at most `concurrentHashes`.
-    private func gated<T>(_ work: () throws -> T) rethrows -> T {
+    /// Too many hashes are running or waiting; try again in a moment.
+    struct Busy: Error {}
+
+    /// Runs `work` as one of at most `concurrentHashes`, or throws `Busy`.
+    private func gated<T>(_ work: () throws -> T) throws -> T {
         _ = Self.largeAllocationsReturned
-        Self.gate.wait()
+        guard Self.waiting.add(1, ordering: .relaxed).newValue <= Self.maxWaiting + Self.concurrentHashes else {
+            Self.waiting.subtract(1, ordering: .relaxed)
+            throw Busy()
+        }
+        defer { Self.waiting.subtract(1, ordering: .relaxed) }
+        guard Self.gate.wait(timeout: .now() + Self.maxWaitSeconds) == .success else { throw Busy() }
         defer { Self.gate.signal() }
         return try work()
     }
@@ -47,11 +61,12 @@ struct PasswordHasher: Sendable {
         return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// True when `password` matches `encoded` (argon2 compares in constant time).
-    func verify(_ password: String, against encoded: String) -> Bool {
+    /// True when `password` matches `encoded` (argon2 compares in constant time); `Busy` when
+    /// too many hashes are under way.
+    func verify(_ password: String, against encoded: String) throws -> Bool {
         guard encoded.hasPrefix("$argon2id$") else { return false }
         let pwd = Array(password.utf8)
-        return gated { argon2id_verify(encoded, pwd, pwd.count) == ARGON2_OK.rawValue }
+        return try gated { argon2id_verify(encoded, pwd, pwd.count) == ARGON2_OK.rawValue }
     }
 
     /// Whether `encoded` was made with other parameters than these.

@@ -19,7 +19,8 @@ struct APIListQuery {
         var out = APIListQuery()
         var f = TaskFilter()
         if let text = q["q"] {
-            guard text.count <= TaskFilter.maxTextLength else { throw Invalid(name: "q", message: "at most \(TaskFilter.maxTextLength) characters") }
+            // Counted as the description's maxLength counts: in code points.
+            guard text.unicodeScalars.count <= TaskFilter.maxTextLength else { throw Invalid(name: "q", message: "at most \(TaskFilter.maxTextLength) characters") }
             f.text = text.trimmingCharacters(in: .whitespaces)
         }
         f.status = try q["status"].map { v throws(Invalid) in try oneOf("status", v, TaskStatus.init(rawValue:), TaskStatus.allCases.map(\.rawValue)) }

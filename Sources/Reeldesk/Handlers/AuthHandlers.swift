@@ -40,10 +40,14 @@ struct AuthHandlers {
         let hasher = PasswordHasher()
         let account = Account.isValidName(name) ? try AccountStore(db: db).find(name: name) : nil
         var matches = false
-        if let account, let hash = account.passwordHash, password.utf8.count <= PasswordHasher.maxPasswordBytes {
-            matches = hasher.verify(password, against: hash)
-        } else {
-            _ = hasher.verify(String(password.prefix(PasswordHasher.maxPasswordBytes)), against: PasswordHasher.decoy)
+        do {
+            if let account, let hash = account.passwordHash, password.utf8.count <= PasswordHasher.maxPasswordBytes {
+                matches = try hasher.verify(password, against: hash)
+            } else {
+                _ = try hasher.verify(String(password.prefix(PasswordHasher.maxPasswordBytes)), against: PasswordHasher.decoy)
+            }
+        } catch is PasswordHasher.Busy {
+            throw HTTPError(.serviceUnavailable, "Many people are signing in at once. Try again in a few seconds.")
         }
         guard let account, matches, !account.disabled else {
             try db.writeTransaction {
@@ -55,10 +59,13 @@ struct AuthHandlers {
         }
         let actor = Actor(id: account.id, name: account.name, address: address)
         let sessions = context.auth.sessions(db)
+        // A new hash is made before the transaction: it waits for the hash gate, and the
+        // write lock must not wait with it.
+        let rehashed = account.passwordHash.flatMap { hasher.needsRehash($0) ? try? hasher.hash(password) : nil }
         let token: String = try db.writeTransaction {
             if let old = request.viewer.sessionID { try sessions.end(old) }
-            if let hash = account.passwordHash, hasher.needsRehash(hash) {
-                try AccountStore(db: db).setPasswordHash(try hasher.hash(password), for: account.id, by: actor, audited: false)
+            if let rehashed {
+                try AccountStore(db: db).setPasswordHash(rehashed, for: account.id, by: actor, audited: false)
             }
             let made = try sessions.create(userID: account.id)
             try throttle.clear(account: name)
@@ -68,6 +75,8 @@ struct AuthHandlers {
         context.hub.notify()
         var r = Response.redirect(to: next)
         r.headers.add("Set-Cookie", context.auth.cookie.set(token))
+        // A notice left for the browser's previous account is not for this one.
+        r.headers.add("Set-Cookie", FlashNotice.clearCookie(secure: context.config.isHTTPS))
         return r
     }
 

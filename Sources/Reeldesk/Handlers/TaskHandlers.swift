@@ -63,11 +63,16 @@ struct TaskHandlers {
         if let token, let first = try store.taskForSubmission(token) {
             return .repeated(first)
         }
+        // A token that is not one of ours would be dropped, and a client's retry would make a
+        // second paid task: say so instead.
+        let badToken = (form["submission_token"].map { !$0.isEmpty && SubmissionToken.parse($0) == nil } ?? false)
+            ? [FieldError(field: "submission_token", message: "A submission token is 32 lowercase hexadecimal digits.")] : []
         var input: NewTaskForm
         switch NewTaskForm.validate(form) {
-        case .failure(let errors): return .rejected(errors.errors, .unprocessableContent)
+        case .failure(let errors): return .rejected(badToken + errors.errors, .unprocessableContent)
         case .success(let valid): input = valid
         }
+        if !badToken.isEmpty { return .rejected(badToken, .unprocessableContent) }
         input.submissionToken = token
         let urlErrors = checkTypedURLs(input.parameters)
         if !urlErrors.isEmpty { return .rejected(urlErrors, .unprocessableContent) }

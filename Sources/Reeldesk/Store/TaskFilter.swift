@@ -79,7 +79,11 @@ struct TaskFilter: Equatable, Sendable {
 
     /// `YYYY-MM-DD` that is a real day, else nil.
     static func day(_ s: String) -> String? {
-        guard s.utf8.count == 10, dayStart(s) != nil else { return nil }
+        // Exactly `DDDD-DD-DD` (RFC 3339 full-date): no signs, no short fields.
+        let shape = Array(s.utf8)
+        guard shape.count == 10, shape[4] == UInt8(ascii: "-"), shape[7] == UInt8(ascii: "-"),
+              shape.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }),
+              dayStart(s) != nil else { return nil }
         return s
     }
 
