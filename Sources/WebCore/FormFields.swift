@@ -119,9 +119,14 @@ extension String {
     /// True when the text holds a C0 control other than tab, LF and CR, DEL, or a C1 control:
     /// invisible, they truncate C strings (NUL) and drive terminals (ESC).
     public var hasForbiddenControlCharacter: Bool {
-        unicodeScalars.contains { u in
-            (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || (0x7f...0x9f).contains(u.value)
+        // On the UTF-8 bytes (every page's strings pass here): C0 and DEL are single bytes, a C1
+        // control is 0xC2 followed by 0x80...0x9F; no other sequence holds those bytes.
+        var previousC2 = false
+        for b in utf8 {
+            if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F || (previousC2 && b >= 0x80 && b <= 0x9F) { return true }
+            previousC2 = b == 0xC2
         }
+        return false
     }
 
     /// The text with each control `hasForbiddenControlCharacter` names replaced by U+FFFD: an

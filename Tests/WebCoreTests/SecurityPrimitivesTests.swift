@@ -89,3 +89,15 @@ import Testing
         #expect(ok == "line one\nline\ttwo\nthree")
     }
 }
+
+@Suite struct ControlCharacterTests {
+    @Test func c0DelAndC1AreForbiddenTabsLineBreaksAndOtherTextAreNot() {
+        for bad in ["a\u{0}b", "\u{1B}[31m", "x\u{7F}", "next\u{85}line", "\u{9F}", "\u{1}"] {
+            #expect(bad.hasForbiddenControlCharacter, "\(bad.unicodeScalars.map { $0.value })")
+        }
+        for fine in ["tab\there", "line\nbreak\r\n", "no\u{A0}break", "café", "狐狸", "🦊", "\u{C2}", ""] {
+            #expect(!fine.hasForbiddenControlCharacter, "\(fine)")
+        }
+        #expect("a\u{0}b\u{85}c".replacingForbiddenControls == "a\u{FFFD}b\u{FFFD}c")
+    }
+}
