@@ -53,6 +53,10 @@ def main():
                 continue
             results.append(check(fn.__name__, lambda: fn(stack)))
         stack.stop()
+        if conformance.CHECKED:
+            print("    axe-core: %d page checks at %s px, %d with a serious or critical finding"
+                  % (len(conformance.CHECKED), "/".join(str(w) for w in sorted({c[1] for c in conformance.CHECKED})),
+                     sum(1 for c in conformance.CHECKED if c[2])), flush=True)
         if not only or "every_html_page_the_tests_fetched_is_valid" in only:
             results.append(check("every_html_page_the_tests_fetched_is_valid", html_pages_are_valid))
         results.append(check("api_key_never_appears_in_responses_or_logs", lambda: assert_secret_absent(stack)))

@@ -22,6 +22,14 @@ public enum HTMLEscape {
         }
     }
 
+    /// `escape`, and every control character `hasForbiddenControlCharacter` names becomes
+    /// U+FFFD: what a page shows of a value (a search for "a%00b"), never a byte no page may hold.
+    public static func escapeForPage(_ text: String) -> String {
+        var text = text
+        let hasControl = text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 } }
+        return hasControl ? escape(text.replacingForbiddenControls) : escape(text)
+    }
+
     @inline(__always)
     static func needsEscape(_ b: UInt8) -> Bool {
         b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")

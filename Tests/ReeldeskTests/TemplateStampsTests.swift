@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+import WebCore
 @testable import Reeldesk
 
 /// A stamp must give exactly what a plain render gives, for every context of its shape.
@@ -47,7 +48,11 @@ import Testing
             let c = context(title: title, raw: "<i>\(title)</i>", url: "/x?q=\(title)", rows: "<tr>\(title)</tr>\n")
             let stamped = render(stamps, "page", c)
             #expect(stamped.plainRenders == 0 || title.hasSuffix("\n"), "served from the stamp: \(title.debugDescription)")
-            #expect(stamped.0 == library.render(c, withTemplate: "page"), "\(title.debugDescription)")
+            // Escaped values reach the page without control characters (U+FFFD); our own raw
+            // markup is poured in as it is.
+            let shown = title.replacingForbiddenControls
+            let expected = context(title: shown, raw: "<i>\(title)</i>", url: "/x?q=\(shown)", rows: "<tr>\(title)</tr>\n")
+            #expect(stamped.0 == library.render(expected, withTemplate: "page"), "\(title.debugDescription)")
         }
     }
 

@@ -14,6 +14,12 @@ struct AbsentValue: MustacheCustomRenderable, Sendable {
     var renderText: String { "" }
     var isNull: Bool { true }
 
+    /// An `Optional.none` stored in an `Any` (a dictionary literal with an optional value).
+    static func isBoxedNil(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        return mirror.displayStyle == .optional && mirror.children.isEmpty
+    }
+
     /// `context` with every absent value (at any depth, in dictionaries and lists) replaced by
     /// the marker and every optional that holds a value unwrapped. A context with nothing to
     /// change is returned as it is, uncopied (most rows of a page).

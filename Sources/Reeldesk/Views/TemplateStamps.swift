@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import WebCore
 
@@ -36,22 +37,26 @@ final class TemplateStamps: Sendable {
     var count: Int { entries.withLock { $0.count } }
 
     /// `render` renders a context plainly (the library); the stamp of `template` for this
-    /// context's shape is used, made or refused.
-    func render(_ template: String, _ context: [String: Any], plain render: ([String: Any]) -> String?) -> String? {
+    /// context's shape is used, made or refused. `normalize` prepares a context for a plain
+    /// render (absent values, control characters: AbsentValue); it must keep every non-empty
+    /// string a string, in place, so the walk's holes line up with the normalized context.
+    func render(_ template: String, _ context: [String: Any], normalize: ([String: Any]) -> [String: Any] = { $0 },
+                plain: ([String: Any]) -> String?) -> String? {
         var walk = ShapeWalk()
         walk.key.reserveCapacity(1024)
         walk.visit(context)
-        guard walk.stampable else { return render(context) }
+        guard walk.stampable else { return plain(normalize(context)) }
         let key = template + "\u{0}" + walk.key
         // The dictionary is taken under the lock (one retain) and the long key hashed outside it.
         switch entries.withLock({ $0 })[key] {
         case .stamp(let pieces)?:
             return Self.fill(pieces, walk.strings)
         case .plain?:
-            return render(context)
+            return plain(normalize(context))
         case nil:
-            guard let real = render(context) else { return nil }
-            let entry = make(context, strings: walk.strings, real: real, render: render)
+            let normalized = normalize(context)
+            guard let real = plain(normalized) else { return nil }
+            let entry = make(normalized, strings: walk.strings, real: real, render: plain)
             entries.withLock { e in
                 if e.count >= capacity { e.removeAll(keepingCapacity: true) }
                 e[key] = entry
@@ -109,7 +114,8 @@ final class TemplateStamps: Sendable {
         for p in pieces {
             switch p {
             case .text(let t): out += t
-            case .hole(let i, let escaped): out += escaped ? HTMLEscape.escape(strings[i]) : strings[i]
+            // The page escaper also replaces control characters, as the normalized plain render did.
+            case .hole(let i, let escaped): out += escaped ? HTMLEscape.escapeForPage(strings[i]) : strings[i]
             }
         }
         return out
@@ -155,10 +161,11 @@ struct ShapeWalk {
             key += "i\(n)"
         case let n as Int64:
             key += "l\(n)"
-        case is AbsentValue:
+        case is AbsentValue, is NSNull:
             key += "a"
         default:
-            stampable = false
+            // A nil in an `Any` is absent too (normalized to AbsentValue for the plain render).
+            if AbsentValue.isBoxedNil(value) { key += "a" } else { stampable = false }
         }
     }
 

@@ -50,10 +50,12 @@ public struct Views: Sendable {
         return Views(library: library)
     }
 
-    /// Renders the template `name` with `context`, its absent values made absent (AbsentValue).
+    /// Renders the template `name` with `context`, its absent values made absent and its control
+    /// characters replaced (AbsentValue). A stamp (the hot path) was made from the normalized
+    /// context and fills its holes through the page escaper, so only plain renders normalize.
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
         let library = self.library
-        guard let text = stamps.render(name, AbsentValue.normalized(context), plain: { library.render($0, withTemplate: name) }) else {
+        guard let text = stamps.render(name, context, normalize: AbsentValue.normalized, plain: { library.render($0, withTemplate: name) }) else {
             throw MissingTemplate(name: name)
         }
         return text
