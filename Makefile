@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: run test bench library-bench drills fuzz fuzz-quick build build-release deps deps-test deps-bench unit stack clean
+.PHONY: run test bench library-bench drills fuzz fuzz-quick build build-release deps deps-test deps-bench layers unit stack clean
 
 run: deps build-release
 	scripts/run.sh .build/release/reeldesk
 
-test: deps-test build unit fuzz-quick stack
+test: deps-test build layers unit fuzz-quick stack
 
 # Crash and fault drills alone (they also run inside `make test`, as part of the stack test).
 drills: deps-test build
@@ -41,9 +41,13 @@ deps-test:
 build:
 	$(SWIFT) build
 
-# Only the program: the fuzz entry points read internals through @testable, a debug-only import.
+# The whole package (the fuzz entry points included: nothing needs a debug-only import).
 build-release:
-	$(SWIFT) build -c release --product reeldesk
+	$(SWIFT) build -c release
+
+# Package.swift's layers, checked from the sources (imports, direction, the inner targets' words).
+layers:
+	python3 scripts/check_layers.py
 
 unit:
 	$(SWIFT) test

@@ -23,31 +23,58 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
 
-        // Pure Swift, no I/O.
+        // Pure Swift, no I/O: HTTP values and parsers, and the digests that sign tokens.
+        .target(name: "Hashing"),
         .target(name: "WebCore"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "WebCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SQLite", dependencies: ["CSQLite3"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
+
+        // The application, along the dependency direction (arrows point inward, never back;
+        // `scripts/check_layers.py` checks every import against this list and refuses HTTP,
+        // URLs and sentences in the inner two):
+        //   Domain <- System <- Store <- Worker | Simulator | Web <- Reeldesk (composition root) <- reeldesk
+        // Task parameters, statuses and their transitions, roles and visibility: no I/O, no words.
+        .target(name: "ReeldeskDomain", dependencies: ["Hashing"]),
+        // The process around the app: typed config, the data dir, child processes, logging.
+        .target(name: "ReeldeskSystem", dependencies: ["ReeldeskDomain", .product(name: "Logging", package: "swift-log")]),
+        // SQLite schema and migrations, transitions applied, event facts, refusal codes.
+        .target(name: "ReeldeskStore", dependencies: ["ReeldeskDomain", "ReeldeskSystem", "SQLite", "Hashing", "CArgon2",
+                                                      .product(name: "Logging", package: "swift-log")]),
+        // Upstream client, poller, archive, webhooks.
+        .target(name: "ReeldeskWorker", dependencies: ["ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "SQLite", "Curl", "Hashing",
+                                                       "FastCGI", .product(name: "Logging", package: "swift-log")]),
+        // The upstream's stand-in on loopback, with its own settings.
+        .target(name: "ReeldeskSimulator", dependencies: ["ReeldeskDomain", "ReeldeskSystem", "SQLite", "WebCore", "FastCGI", "Curl",
+                                                          .product(name: "Logging", package: "swift-log")]),
+        // Routes, per-request context, forms, CSRF, views and templates, API JSON, live payloads.
+        .target(name: "ReeldeskWeb", dependencies: ["ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "WebCore", "FastCGI", "SQLite", "Curl",
+                                                    "Hashing", .product(name: "Mustache", package: "swift-mustache"),
+                                                    .product(name: "Logging", package: "swift-log")]),
+        // The composition root: builds the application for `serve`, `poller` and the tests.
         .target(
             name: "Reeldesk",
             dependencies: [
-                "WebCore", "FastCGI", "SQLite", "Curl", "CArgon2",
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Logging", package: "swift-log"),
+                "ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "ReeldeskWorker", "ReeldeskSimulator", "ReeldeskWeb",
+                "WebCore", "FastCGI", "SQLite", "Curl", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "reeldesk",
-            dependencies: ["Reeldesk", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Reeldesk", "ReeldeskSystem", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Entry points of every parser that takes outside bytes, shared by the fuzzer and the tests.
-        .target(name: "FuzzTargets", dependencies: ["WebCore", "FastCGI", "Reeldesk"]),
+        .target(name: "FuzzTargets", dependencies: ["CFastCGI", "WebCore", "FastCGI", "ReeldeskWorker", "ReeldeskWeb"]),
 
-        .testTarget(name: "WebCoreTests", dependencies: ["WebCore"]),
+        .testTarget(name: "WebCoreTests", dependencies: ["WebCore", "Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl"]),
-        .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "WebCore", "SQLite", "FastCGI", "Curl"]),
+        .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "ReeldeskWorker",
+                                                   "ReeldeskSimulator", "ReeldeskWeb", "WebCore", "SQLite", "FastCGI", "Curl", "Hashing",
+                                                   .product(name: "Mustache", package: "swift-mustache"),
+                                                   .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
     ] + (fuzzing ? [
         .systemLibrary(name: "CLibFuzzer"),

@@ -5,7 +5,7 @@ import Glibc
 import WebCore
 
 /// Turns an accepted `FCGX_Request` into a `WebCore.Request`.
-enum RequestReader {
+package enum RequestReader {
     enum ReadError: Error {
         /// The declared body is over the limit (and the bytes that came match the declaration).
         case tooLarge(Int)
@@ -30,7 +30,7 @@ enum RequestReader {
     }
 
     /// The `NAME=value` strings of the environment block, split at the first `=`.
-    static func pairs(_ envp: FCGX_ParamArray?) -> [(name: String, value: String)] {
+    package static func pairs(_ envp: FCGX_ParamArray?) -> [(name: String, value: String)] {
         guard var env = envp else { return [] }
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(48)

@@ -1,5 +1,7 @@
-@testable import FastCGI
-@testable import Reeldesk
+import CFastCGI
+import FastCGI
+import ReeldeskWeb
+import ReeldeskWorker
 import WebCore
 
 /// The parsers that take bytes from people, nginx or the upstream, each as one entry point that a
@@ -21,12 +23,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    static func check(_ condition: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
+    package static func check(_ condition: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
         if !condition() { fatalError("fuzz property broken: \(what())") }
     }
 
     /// A query string as a request carries it, read the way handlers read it.
-    static func query(_ data: [UInt8]) {
+    package static func query(_ data: [UInt8]) {
         let request = Request(method: .get, path: "/tasks", query: String(decoding: data, as: UTF8.self))
         let items = request.queryItems
         check(items.fields.count <= FormLimits.query.maxFields, "more query fields than the limit")
@@ -34,7 +36,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// A urlencoded body: within its limits, and every decoded field survives encode → decode.
-    static func urlencoded(_ data: [UInt8]) {
+    package static func urlencoded(_ data: [UInt8]) {
         let limits = FormLimits(maxFields: 16, maxFieldBytes: 256, maxFileBytes: 0, maxParts: 0)
         guard let form = try? URLEncodedForm.decode(data, limits: limits) else { return }
         check(form.fields.count <= limits.maxFields, "more fields than the limit")
@@ -46,7 +48,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// The first line is the Content-Type header, the rest the body.
-    static func multipart(_ data: [UInt8]) {
+    package static func multipart(_ data: [UInt8]) {
         let split = data.firstIndex(of: 0x0a) ?? data.endIndex
         let contentType = String(decoding: data[..<split], as: UTF8.self)
         let body = Array(data[min(split + 1, data.endIndex)...])
@@ -58,7 +60,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// A Cookie header: names are trimmed, non-empty and never carry the separator.
-    static func cookies(_ data: [UInt8]) {
+    package static func cookies(_ data: [UInt8]) {
         let parsed = Cookies.parse(String(decoding: data, as: UTF8.self))
         for (name, value) in parsed {
             check(!name.isEmpty && !name.contains(";") && !value.contains(";"), "a cookie spans a separator")
@@ -67,7 +69,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// FastCGI PARAMS content (name-value pairs with 1- or 4-byte lengths, as nginx sends them),
     /// turned into the `NAME=value` block libfcgi hands over, then read like a request.
-    static func fastcgiParams(_ data: [UInt8]) {
+    package static func fastcgiParams(_ data: [UInt8]) {
         var entries: [[CChar]] = []
         var i = 0
         func length() -> Int? {
@@ -103,14 +105,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// An upload's header: a size, when there is one, is positive and no larger than the probe allows.
-    static func imageProbe(_ data: [UInt8]) {
+    package static func imageProbe(_ data: [UInt8]) {
         guard let info = ImageProbe.probe(data) else { return }
         check(info.width > 0 && info.height > 0, "a probed image with a zero or negative side")
     }
 
     /// A submit or status answer (or a `Retry-After` value): decoded or refused, a progress is
     /// always 0–100, a wait always 0–300 s, and every error still makes its sentence.
-    static func upstreamJSON(_ data: [UInt8]) {
+    package static func upstreamJSON(_ data: [UInt8]) {
         if let after = UpstreamDecoding.retryAfter(String(decoding: data.prefix(64), as: UTF8.self)) {
             check((0...300).contains(after), "a Retry-After outside 0–300 s")
             _ = UpstreamError.rateLimited(retryAfter: after).description

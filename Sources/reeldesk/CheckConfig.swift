@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reeldesk
+import ReeldeskSystem
 
 /// `reeldesk check-config`: validates the environment and the templates without serving.
 struct CheckConfig: ParsableCommand {
@@ -12,7 +13,7 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         let config = loadConfig()
         do {
-            _ = try Views.load(directory: config.templatesDir)
+            try Composition.checkConfiguration(config)
         } catch {
             die("\(error)")
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reeldesk
-import SQLite
+import ReeldeskSystem
 
 /// `reeldesk migrate`: brings the database to the newest schema and says what it did.
 struct Migrate: ParsableCommand {
@@ -10,10 +10,7 @@ struct Migrate: ParsableCommand {
     func run() throws {
         let config = loadConfig()
         do {
-            try DataDirectory.prepare(config)
-            let db = try Database(path: config.databasePath)
-            let applied = try Schema.migrate(db)
-            let version = try db.userVersion()
+            let (applied, version) = try Composition.migrate(config)
             print(applied.isEmpty ? "Database \(config.databasePath) is up to date (schema \(version))."
                                   : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is now \(version).")
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reeldesk
+import ReeldeskSystem
 
 /// `reeldesk preflight`: what `make run` checks before it starts anything. Prints one line per
 /// problem (what is wrong and how to fix it) and exits 1, or exits 0 silently.

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Logging
 import Reeldesk
+import ReeldeskSystem
 
 /// `reeldesk`: the portal's one binary.
 struct ReeldeskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reeldesk",
         abstract: "A team portal for generating videos with Seedance 1.5 pro.",
-        version: ReeldeskVersion.current,
+        version: Composition.version,
         subcommands: [Serve.self, PollerCommand.self, Simulator.self, Migrate.self, UserCommand.self, CheckConfig.self, PreflightCommand.self]
     )
 }

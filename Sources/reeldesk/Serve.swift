@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Reeldesk
+import ReeldeskSystem
 
 /// `reeldesk serve`: the FastCGI responder (workers, SSE hub, poller) until SIGTERM or SIGINT.
 struct Serve: ParsableCommand {
@@ -9,7 +10,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         runUntilSignalled(label: "reeldesk", { try Application(config: $0, logger: $1) }) { config, logger in
             logger.info("reeldesk serving", metadata: [
-                "version": "\(ReeldeskVersion.current)", "data_dir": "\(config.dataDir)",
+                "version": "\(Composition.version)", "data_dir": "\(config.dataDir)",
                 "upstream": "\(config.isSimulated ? "simulator" : config.upstreamURL)",
             ])
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reeldesk
+import ReeldeskSystem
 
 /// `reeldesk user …`: accounts from the command line (on the server, as the service user).
 struct UserCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Reeldesk
+import ReeldeskWeb
+import Testing
 
 /// Absent means absent: an empty string, a nil in an `Any`, `NSNull` or an empty dictionary never
 /// opens a section of any template (swift-mustache opens one for each of them).

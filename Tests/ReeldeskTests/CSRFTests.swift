@@ -1,6 +1,8 @@
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskWeb
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct CSRFTests {
     let csrf = CSRF(secret: Array(repeating: 7, count: 32), publicOrigin: "http://127.0.0.1:8080", sessionCookieName: "rd_session")

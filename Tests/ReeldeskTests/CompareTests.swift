@@ -1,9 +1,10 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskWeb
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct CompareTests {
     @Test func promptDiffMarksWhatDiffersInWordsAndInChineseCharacters() {

@@ -1,5 +1,7 @@
-import Testing
 @testable import Reeldesk
+import ReeldeskSimulator
+import ReeldeskSystem
+import Testing
 
 @Suite struct ConfigTests {
     @Test func defaults() throws {
@@ -22,10 +24,18 @@ import Testing
         }
     }
 
-    @Test func simulatorFaultsAreValidatedAtBoot() {
-        #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_SIM_FAULTS": "teapot=1"]) }
+    @Test func simulatorSettingsAreTheSimulatorsOwnAndValidatedWhenItStarts() throws {
+        // The portal does not read the simulator's knobs; the simulator names every bad one.
+        #expect((try? Config.fromEnvironment(["REELDESK_SIM_FAULTS": "teapot=1"])) != nil)
+        do {
+            _ = try SimulatorSettings.fromEnvironment(["REELDESK_SIM_FAULTS": "teapot=1", "REELDESK_SIM_SECONDS": "-1"])
+            Issue.record("bad simulator settings were accepted")
+        } catch {
+            #expect(error.errors.map(\.variable) == ["REELDESK_SIM_SECONDS", "REELDESK_SIM_FAULTS"])
+        }
+        let s = try SimulatorSettings.fromEnvironment(["REELDESK_SIM_FAULTS": "429=0.2", "REELDESK_SIM_SECONDS": "2"])
+        #expect(s.faults.rateLimited == 0.2 && s.seconds == 2)
         #expect(throws: ConfigErrors.self) { try Config.fromEnvironment(["REELDESK_POLL_MIN_SECONDS": "20", "REELDESK_POLL_MAX_SECONDS": "10"]) }
-        #expect((try? Config.fromEnvironment(["REELDESK_SIM_FAULTS": "429=0.2"])) != nil)
     }
 
     @Test func publicURLReachabilityIsJudgedOnce() throws {

@@ -1,9 +1,12 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskStore
+import ReeldeskSystem
+import ReeldeskWorker
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct FinishedTaskNewsTests {
     @Test func aTaskEndingWritesOneOutboxRowAndAFinishedEventButACancelWritesNoOutboxRow() throws {
@@ -28,7 +31,8 @@ import WebCore
         _ = try store.update(t.id) { $0.status = .failed }
         var config = try Config.fromEnvironment(["REELDESK_DATA_DIR": "/tmp/unused", "REELDESK_TEMPLATES_DIR": Fixtures.templatesDir])
         config.webhookURL = nil
-        let sender = WebhookSender(config: config, db: store.db, logger: Logger(label: "test"))
+        let sender = WebhookSender(config: config, db: store.db, logger: Logger(label: "test"),
+                                   body: Composition.portalLinks(config: config, secret: Array(repeating: 1, count: 32)).webhookBody)
         #expect(try sender.deliverDue() == 0)
         let left = try store.db.prepare("SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL").first { $0.int(0) }
         #expect(left == 0)

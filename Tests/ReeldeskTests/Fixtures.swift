@@ -1,6 +1,9 @@
 import Foundation
-import SQLite
 @testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskStore
+import ReeldeskWeb
+import SQLite
 
 /// Shared test fixtures: paths in the repo, temporary databases, sample images.
 enum Fixtures {

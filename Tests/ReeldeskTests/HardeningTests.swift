@@ -1,6 +1,8 @@
 import Foundation
-import Testing
 @testable import Reeldesk
+import ReeldeskSystem
+import ReeldeskWorker
+import Testing
 
 @Suite struct SecretScrubberTests {
     let key = "sk-live-9f8e7d6c5b4a3f2e1d0c"

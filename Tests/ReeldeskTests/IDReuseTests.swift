@@ -1,8 +1,10 @@
 import Foundation
+@testable import Reeldesk
+import ReeldeskStore
+import ReeldeskWeb
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 /// No id that reached a URL, the audit log, an event or a webhook is ever given out twice, and a
 /// database made by the release before this rule migrates with everything intact.

@@ -1,5 +1,6 @@
-import Testing
 @testable import Reeldesk
+import ReeldeskWeb
+import Testing
 
 @Suite struct ImageProbeTests {
     @Test func png() {

@@ -1,6 +1,8 @@
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskWeb
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct NewTaskFormTests {
     func form(_ pairs: [(String, String)], files: [UploadedFile] = []) -> FormData {

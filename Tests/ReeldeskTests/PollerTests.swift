@@ -1,8 +1,13 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskStore
+import ReeldeskSystem
+import ReeldeskWeb
+import ReeldeskWorker
 import Testing
 import WebCore
-@testable import Reeldesk
 
 /// The poller's decisions, on a real database, without the network.
 @Suite struct PollerTests {
@@ -94,8 +99,9 @@ import WebCore
         let store = TaskStore(db: db)
         let t = try store.create(NewTask(parameters: Fixtures.parameters, firstFrameFile: "abc.png")).task
         var w = try work()
-        let links = UploadLink(secret: Array(repeating: 1, count: 32))
-        w.uploadLinks = links
+        let secret = Array(repeating: UInt8(1), count: 32)
+        let links = UploadLink(secret: secret)
+        w.frameURL = Composition.portalLinks(config: w.config, secret: secret).frameURL
         let p = w.resolvedParameters(t, now: 1000)
         let url = try #require(p.firstFrameURL)
         #expect(url.hasPrefix("http://127.0.0.1:8080/uploads/abc.png?expires=\(1000 + Int(w.config.uploadLinkSeconds))&sig="))

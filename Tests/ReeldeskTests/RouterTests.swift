@@ -1,6 +1,7 @@
+@testable import Reeldesk
+import ReeldeskWeb
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct RouterTests {
     @Test func routesMatch() {

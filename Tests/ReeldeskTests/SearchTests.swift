@@ -1,9 +1,12 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskStore
+import ReeldeskWeb
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct SearchTests {
     @Test func searchTextReadsWordsPhrasesAndExclusions() {

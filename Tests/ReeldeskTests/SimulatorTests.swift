@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Reeldesk
+import ReeldeskSimulator
+import Testing
 
 /// The simulator validates bodies the way the API page describes, naming the field.
 @Suite struct SimulatedRequestTests {

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskStore
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct TagAndFavouriteTests {
     @Test func tagsAreKeptNormalized() {

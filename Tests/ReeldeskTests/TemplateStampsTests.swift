@@ -1,8 +1,9 @@
 import Foundation
 import Mustache
+@testable import Reeldesk
+import ReeldeskWeb
 import Testing
 import WebCore
-@testable import Reeldesk
 
 /// A stamp must give exactly what a plain render gives, for every context of its shape.
 @Suite struct TemplateStampsTests {

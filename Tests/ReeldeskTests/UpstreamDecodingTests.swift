@@ -1,6 +1,9 @@
 import Foundation
-import Testing
 @testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskSimulator
+import ReeldeskWorker
+import Testing
 
 /// Every response shape in CONTRACT.md, and the variants it says real clients meet.
 @Suite struct UpstreamDecodingTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskDomain
 import SQLite
 import Testing
 import WebCore
-@testable import Reeldesk
 
 @Suite struct VariationTests {
     @Test func plansStartWithTheFormAndStepOneParameter() {

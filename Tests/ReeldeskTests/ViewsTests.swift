@@ -1,9 +1,12 @@
+@testable import FastCGI
 import Foundation
 import Logging
+@testable import Reeldesk
+import ReeldeskDomain
+import ReeldeskStore
+import ReeldeskWeb
 import Testing
 import WebCore
-@testable import FastCGI
-@testable import Reeldesk
 
 /// Renders every view with fixture data through the real templates and checks its key text.
 @Suite struct ViewsTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Reeldesk
+import ReeldeskWeb
+import Testing
 
 @Suite struct ZipStreamTests {
     @Test func crc32MatchesTheStandardCheckValue() {

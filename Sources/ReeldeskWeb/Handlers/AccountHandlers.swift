@@ -1,0 +1,61 @@
+import Foundation
+import ReeldeskStore
+import SQLite
+import WebCore
+
+/// /account: who you are, and your API tokens (made here, shown once, revoked here).
+package struct AccountHandlers {
+    package let context: AppContext
+    package let db: Database
+    package let pages: PageRenderer
+
+    package func show(_ request: RequestContext, newToken: (name: String, value: String)? = nil, status: HTTPStatus = .ok) throws -> Response {
+        guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
+        let tokens = try APITokens(db: db).live(userID: account.id).map { t -> [String: Any] in
+            ["id": String(t.id), "name": t.name, "created": Formatting.utc(t.createdAt),
+             "last_used": t.lastUsedAt.map(Formatting.utc) ?? "never", "revoke_url": Route.revokeToken(id: t.id).path]
+        }
+        var page: [String: Any] = [
+            "name": account.name, "display_name": account.displayName, "role": account.role.rawValue,
+            "tokens": tokens, "has_tokens": !tokens.isEmpty, "create_url": Route.createToken.path,
+            "can_make_tokens": tokens.count < APITokens.maxPerAccount,
+        ]
+        if let newToken { page["new_token"] = ["name": newToken.name, "value": newToken.value] }
+        return try pages.render("pages/account", title: "Your account", page, request: request, status: status)
+    }
+
+    /// POST /account/tokens: a new token, shown on the page this once.
+    package func createToken(_ request: RequestContext) throws -> Response {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
+        let name = String((form["name"] ?? "").trimmingCharacters(in: .whitespaces).prefix(60))
+        guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw HTTPError(.unprocessableContent, "Name the token (what will use it), up to 60 characters.")
+        }
+        let tokens = APITokens(db: db)
+        guard try tokens.live(userID: account.id).count < APITokens.maxPerAccount else {
+            throw HTTPError(.unprocessableContent, "You have \(APITokens.maxPerAccount) tokens; revoke one first.")
+        }
+        let made = try db.writeTransaction {
+            let made = try tokens.create(userID: account.id, name: name)
+            try AuditLog(db: db).record(.tokenCreate, by: request.actor, taskID: nil, detail: ["token": String(made.id)])
+            return made
+        }
+        return try show(request, newToken: (name, made.token))
+    }
+
+    /// POST /account/tokens/{id}/revoke: one of your own tokens.
+    package func revokeToken(_ request: RequestContext, id: Int64) throws -> Response {
+        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
+        let revoked = try db.writeTransaction {
+            let revoked = try APITokens(db: db).revoke(id: id, userID: account.id)
+            if revoked { try AuditLog(db: db).record(.tokenRevoke, by: request.actor, taskID: nil, detail: ["token": String(id)]) }
+            return revoked
+        }
+        guard revoked else { throw HTTPError(.notFound, "You have no token \(id).") }
+        return Response.redirect(to: Route.account.path).with(.tokenRevoked, secure: context.config.isHTTPS)
+    }
+}

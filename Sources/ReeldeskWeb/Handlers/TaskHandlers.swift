@@ -1,0 +1,321 @@
+import Foundation
+import ReeldeskDomain
+import ReeldeskStore
+import WebCore
+
+/// The task pages: the new-task form (home), creating a task, the history and one task.
+package struct TaskHandlers {
+    package let context: AppContext
+    package let store: TaskStore
+    package let events: TaskEventFeed
+    package let pages: PageRenderer
+
+    package static let pageSize = 50
+    package static let recentCount = 10
+    package static let noScriptRefreshSeconds = 5
+
+    /// GET /: the form with defaults, and the latest tasks below it. `?remix=ID` prefills every
+    /// parameter of task ID (uploaded frames included); `?seed_from=ID` prefills only its seed.
+    package func home(_ request: RequestContext) throws -> Response {
+        let q = request.queryItems
+        var form = NewTaskFormView.defaults
+        var isDefault = true
+        let visible = store.visible(to: request.viewer)
+        if let id = q["remix"].flatMap({ Int64($0) }), let t = try visible.find(id) {
+            form = NewTaskFormView(remixing: t)
+            isDefault = false
+        } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try visible.find(id), let seed = t.parameters.seed {
+            form.values["seed"] = String(seed)
+            isDefault = false
+        }
+        return try renderHome(request, form: form, status: .ok, defaultFields: isDefault)
+    }
+
+    /// POST /tasks: validate; 422 with the form as sent (uploads kept), or store and 303 to the
+    /// task. A second POST of the same rendered form answers with the first one's task.
+    package func create(_ request: RequestContext) throws -> Response {
+        let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
+        let form = try FormBody.decode(request.request, limits: limits)
+        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        switch try submit(form, request: request) {
+        case .created(let made): return .redirect(to: Self.landing(made))
+        case .repeated(let first): return .redirect(to: Self.landing([first] + (try store.children(of: first.id).filter { $0.lineage == .variation })))
+        case .rejected(let errors, let status): return try reject(request, form: form, errors: errors, status: status)
+        }
+    }
+
+    /// One task: its page; variations: all of them side by side.
+    package static func landing(_ tasks: [TaskRecord]) -> String {
+        guard tasks.count > 1 else { return Route.task(id: tasks[0].id).path }
+        return Route.compare.path + "?ids=" + tasks.map { String($0.id) }.joined(separator: ",")
+    }
+
+    package enum SubmitOutcome {
+        /// The form's task, then its variations (if it asked for more than one).
+        case created([TaskRecord])
+        /// The same rendered form (or the same API submission token) again: the first one's task.
+        case repeated(TaskRecord)
+        case rejected([FieldError], HTTPStatus)
+    }
+
+    /// The one path from a decoded, token-checked form to a stored task, for the page's form and
+    /// the JSON API alike: the same rules, the same refusals.
+    package func submit(_ form: FormData, request: RequestContext) throws -> SubmitOutcome {
+        let token = SubmissionToken.key(form["submission_token"], for: request.viewer)
+        if let token, let first = try store.taskForSubmission(token) {
+            return .repeated(first)
+        }
+        // A token that is not one of ours would be dropped, and a client's retry would make a
+        // second paid task: say so instead.
+        let badToken = (form["submission_token"].map { !$0.isEmpty && SubmissionToken.parse($0) == nil } ?? false)
+            ? [FieldError(field: "submission_token", message: "A submission token is 32 lowercase hexadecimal digits.")] : []
+        var input: NewTaskForm
+        switch NewTaskForm.validate(form) {
+        case .failure(let errors): return .rejected(badToken + errors.errors, .unprocessableContent)
+        case .success(let valid): input = valid
+        }
+        if !badToken.isEmpty { return .rejected(badToken, .unprocessableContent) }
+        input.submissionToken = token
+        let urlErrors = checkTypedURLs(input.parameters)
+        if !urlErrors.isEmpty { return .rejected(urlErrors, .unprocessableContent) }
+        // A remix must come from a task this person may see (the same rule as its page).
+        if let parent = input.remixOf, try store.visible(to: request.viewer).find(parent) == nil {
+            throw HTTPError(.notFound, "There is no task \(parent).")
+        }
+        let made: [TaskRecord]
+        do {
+            guard let stored = try store(input, request: request), !stored.isEmpty else { return .rejected([], .unprocessableContent) }
+            made = stored
+        } catch let f as ImageDecodeCheck.Failure {
+            return .rejected([FieldError(field: f.field, message: ImageDecodeCheck.message(f))], .unprocessableContent)
+        } catch let refusal as SpendRefusal {
+            return .rejected([FieldError(field: "budget", message: refusal.message)], HTTPStatus(409))
+        }
+        context.hub.notify()
+        context.wakePoller()
+        context.logger.info("task created", metadata: ["rid": "\(request.requestID)", "task": "\(made[0].id)", "variations": "\(made.count)"])
+        return .created(made)
+    }
+
+    /// Typed frame URLs must answer with a usable image now, not fail upstream later.
+    private func checkTypedURLs(_ p: VideoParameters) -> [FieldError] {
+        let check = ImageURLCheck(allowPrivate: context.config.isSimulated || context.config.allowPrivateAddresses,
+                                  scratchDir: context.config.scratchDir)
+        return [("first_frame_url", p.firstFrameURL), ("last_frame_url", p.lastFrameURL)].compactMap { field, url in
+            guard let url, let problem = check.problem(with: url) else { return nil }
+            return FieldError(field: field, message: problem)
+        }
+    }
+
+    /// Saves (or adopts) the frames, then the rows (the task and its variations, all or none, in
+    /// one transaction: a budget counts them all); if nothing new was stored (a repeated form) or
+    /// it fails, the files saved here are removed again. Nil when a kept image has vanished.
+    private func store(_ input: NewTaskForm, request: RequestContext) throws -> [TaskRecord]? {
+        let uploads = UploadStore(directory: context.config.uploadsDir)
+        var saved: [String] = []
+        do {
+            let keepFirst = try input.firstFrameKept.map { try mayKeep($0, request: request, remixOf: input.remixOf) } ?? true
+            let keepLast = try input.lastFrameKept.map { try mayKeep($0, request: request, remixOf: input.remixOf) } ?? true
+            let first = try frameFile(input.firstFrameUpload, kept: input.firstFrameKept, mayKeep: keepFirst, field: "first_frame", uploads, saved: &saved)
+            let last = try frameFile(input.lastFrameUpload, kept: input.lastFrameKept, mayKeep: keepLast, field: "last_frame", uploads, saved: &saved)
+            guard let first, let last else { return nil }
+            let submitter = TaskSubmitter(config: context.config, store: store)
+            let plans = Variations.plan(input.parameters, count: input.variations, vary: input.vary)
+            var made: [TaskRecord] = []
+            var isNew = true
+            do {
+                try store.db.writeTransaction {
+                    for (i, planned) in plans.enumerated() {
+                        var p = planned
+                        let drawn = p.seed == nil
+                        if drawn { p.seed = VideoLimits.drawSeed() }
+                        let parent = i == 0 ? input.remixOf : made[0].id
+                        let lineage: Lineage? = i == 0 ? (input.remixOf != nil ? .remix : nil) : .variation
+                        let result = try submitter.submit(i == 0 && input.remixOf != nil ? .taskRemix : .taskSubmit,
+                                                          by: request.viewer.account, as: request.actor, visibility: input.visibility) {
+                            NewTask(parameters: p, firstFrameFile: first, lastFrameFile: last, parentTaskID: parent, lineage: lineage,
+                                    seedDrawn: drawn, submissionToken: i == 0 ? input.submissionToken : nil)
+                        }
+                        if i == 0 && !result.isNew { isNew = false; made = [result.task]; return }
+                        made.append(result.task)
+                    }
+                }
+            } catch let refusal as SpendRefusal {
+                // The refusal's audit row (TaskSubmitter) went with the rolled-back batch: record it here.
+                try? AuditLog(db: store.db).record(.submitRefused, by: request.actor, detail: refusal.auditDetail)
+                throw refusal
+            }
+            if !isNew { saved.forEach(uploads.remove) }
+            return made
+        } catch {
+            saved.forEach(uploads.remove)
+            throw error
+        }
+    }
+
+    /// A kept image the sender may keep: a held upload of their own, or a frame of the task they
+    /// remix (which they may see; checked before). Anything else is an image no longer kept.
+    private func mayKeep(_ kept: String, request: RequestContext, remixOf: Int64?) throws -> Bool {
+        if KeptUpload.isHeld(kept) { return context.heldNames.belongs(kept, to: request.viewer.id) }
+        guard let remixOf, let parent = try store.visible(to: request.viewer).find(remixOf) else { return false }
+        return parent.firstFrameFile == kept || parent.lastFrameFile == kept
+    }
+
+    /// `.some(name)` for a frame image, `.some(nil)` for none, nil when a kept image is gone (or
+    /// was never the sender's to keep: the same answer, so a name reveals nothing).
+    private func frameFile(_ upload: ValidatedImage?, kept: String?, mayKeep: Bool, field: String, _ uploads: UploadStore,
+                           saved: inout [String]) throws -> String?? {
+        if let upload {
+            let name = try uploads.save(upload, verify: decodable(field, upload))
+            saved.append(name)
+            return .some(name)
+        }
+        guard let kept else { return .some(nil) }
+        guard mayKeep, let name = uploads.adopt(kept) else { return nil }
+        return .some(name)
+    }
+
+    private func decodable(_ field: String, _ image: ValidatedImage) -> (String) throws -> Void {
+        { path in try ImageDecodeCheck.verify(path: path, field: field, filename: image.filename, timeout: min(20, context.config.toolTimeoutSeconds)) }
+    }
+
+    /// 422 with the form as sent. Images that passed their checks are held server-side and come
+    /// back as thumbnails; an image kept before stays kept. A kept image that vanished is named.
+    private func reject(_ request: RequestContext, form: FormData, errors: [FieldError], status: HTTPStatus = .unprocessableContent) throws -> Response {
+        var errors = errors
+        var view = NewTaskFormView(submitted: form, errors: [])
+        let uploads = UploadStore(directory: context.config.uploadsDir)
+        for role in ["first", "last"] {
+            let field = "\(role)_frame"
+            if errors.contains(where: { $0.field == field }) { continue }
+            if let file = form.file(field), case .success(let image) = NewTaskForm.checkImage(file) {
+                let name = { context.heldNames.make(for: request.viewer.id, ext: $0) }
+                view.kept[field] = (try? uploads.hold(image, name: name)).map { ($0, file.filename) }
+            } else if let kept = KeptUpload.parse(form["\(field)_keep"]) {
+                let remixOf = form["remix_of"].flatMap { Int64($0) }
+                if try mayKeep(kept, request: request, remixOf: remixOf),
+                   FileManager.default.fileExists(atPath: context.config.uploadsDir + "/" + kept) {
+                    view.kept[field] = (kept, form["\(field)_keep_name"] ?? "")
+                } else {
+                    errors.append(FieldError(field: field, message: "The image chosen before is no longer kept; choose the file again."))
+                }
+            }
+        }
+        view.errors = errors
+        return try renderHome(request, form: view, status: status)
+    }
+
+    /// GET /tasks?q=…&status=…&before=ID (or after=ID): the history, newest first unless
+    /// `sort=oldest`, 50 a page (keyset pagination), searched and filtered by what the URL says.
+    package func list(_ request: RequestContext) throws -> Response {
+        let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let after = before == nil ? request.queryItems["after"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
+        let filter = TaskFilter(request.queryItems)
+        // The grid is the default; `view=list` is the table. The choice travels in every link.
+        let list = request.queryItems["view"] == "list"
+        let latest = try events.latestEventID()
+        let visible = store.visible(to: request.viewer)
+        let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: Self.pageSize)
+        let shown = history.keys
+        let query = [filter.query, list ? "view=list" : ""].filter { !$0.isEmpty }.joined(separator: "&")
+        let base = Route.taskList.path + (query.isEmpty ? "" : "?" + query)
+        let joiner = query.isEmpty ? "?" : "&"
+        let fragments = list ? context.rowFragments : context.cardFragments
+        var page: [String: Any] = [
+            (list ? "rows_html" : "cards_html"): try fragments.rows(shown, views: context.views, load: visible.tasks),
+            "grid": !list,
+            "grid_url": Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query),
+            "list_url": Route.taskList.path + "?" + [filter.query, "view=list"].filter { !$0.isEmpty }.joined(separator: "&"),
+            "has_tasks": !shown.isEmpty,
+            // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
+            "is_first_page": before == nil && after == nil && filter.isEmpty,
+            "is_filtered": !filter.isEmpty,
+            "can_compare": true,
+            "live_limit": String(Self.pageSize),
+            "filter": try HistoryFilterView.context(filter, accounts: AccountStore(db: store.db).list()),
+        ]
+        if let cursor = history.olderBefore { page["older_url"] = base + joiner + "before=\(cursor)" }
+        if let cursor = history.newerAfter { page["newer_url"] = base + joiner + "after=\(cursor)" }
+        // A jump back to the first page, from anywhere else.
+        if before != nil || after != nil { page["newest_url"] = base }
+        page["oldest_first"] = filter.oldestFirst
+        return try pages.render("pages/tasks", title: "History", page, request: request, lastEventID: latest)
+    }
+
+    /// GET /tasks/{id}: every parameter, the live status, and the task's family.
+    package func show(_ request: RequestContext, id: Int64) throws -> Response {
+        let latest = try events.latestEventID()
+        let visible = store.visible(to: request.viewer)
+        guard let task = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
+        let parent = try task.parentTaskID.flatMap { try visible.find($0) }
+        let children = try visible.children(of: id)
+        var detail = TaskViews.detail(task, now: Date().timeIntervalSince1970, children: children)
+        detail["family"] = TaskViews.family(task, parent: parent, children: children)
+        detail["submission_token"] = SubmissionToken.make()
+        detail["can_create"] = request.viewer.role >= .member
+        detail["can_manage"] = request.viewer.canManage(task)
+        detail["is_favourite"] = try Favourites(db: store.db).contains(user: request.viewer.id, task: id)
+        detail["owner"] = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName ?? "—"
+        var page: [String: Any] = ["task": detail]
+        // Without JavaScript there are no live updates: the page reloads itself while the task runs.
+        if !task.status.isTerminal { page["refresh_seconds"] = String(Self.noScriptRefreshSeconds) }
+        return try pages.render("pages/task", title: "Task \(id)", page, request: request, lastEventID: latest)
+    }
+
+    /// `defaultFields`: the form is the untouched default, whose fields are the same for every
+    /// person (per-request tokens, visibility and spend sit outside them): rendered once, reused.
+    private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus, defaultFields: Bool = false) throws -> Response {
+        let latest = try events.latestEventID()
+        let visible = store.visible(to: request.viewer)
+        let recent = try visible.keys(limit: Self.recentCount)
+        // The fields' own context: the form as sent (or its defaults), kept uploads with links.
+        func fieldsContext() -> [String: Any] {
+            var c = form.context
+            // Only true with a real key: the simulator fetches the portal's own links.
+            c["uploads_private"] = !context.config.isSimulated && !context.config.publicURLIsReachable
+            c["public_url"] = context.config.publicURL
+            // A kept upload is shown through a short-lived signed link (uploads are not public).
+            let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
+            for (field, k) in form.kept {
+                guard var kept = c["\(field)_kept"] as? [String: Any] else { continue }
+                kept["url"] = context.uploadLinks.path(for: k.name, expires: expires)
+                c["\(field)_kept"] = kept
+            }
+            return c
+        }
+        var formContext: [String: Any]
+        if defaultFields, request.viewer.role >= .member {
+            // The rest of the form needs none of the fields' values: they are not even built.
+            formContext = ["fields_html": try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fieldsContext()) }]
+        } else {
+            formContext = fieldsContext()
+        }
+        formContext["submission_token"] = SubmissionToken.make()
+        let settings = try TeamSettings.load(store.db, config: context.config)
+        formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in
+            ["value": v.rawValue, "label": v == .team ? "Team (everyone signed in)" : "Private (only me and admins)",
+             "selected": v.rawValue == (form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue)]
+        }
+        if let account = request.viewer.account {
+            let spending = Spending(db: store.db)
+            formContext["spend"] = [
+                "month": Formatting.usd(try spending.spent(owner: account.id)),
+                "budget": account.monthlyBudgetUSD.map(Formatting.usd) ?? "",
+                "rate_audio": String(settings.ratePerMillionWithAudio), "rate_silent": String(settings.ratePerMillionSilent),
+                "pixels": Resolution.pixelTableJSON,
+            ] as [String: Any]
+        }
+        var page: [String: Any] = [
+            "can_submit": request.viewer.role >= .member,
+            "form": formContext,
+            "rows_html": try context.rowFragments.rows(recent, views: context.views, load: visible.tasks),
+            "has_tasks": !recent.isEmpty,
+            "is_first_page": true,
+            "live_limit": String(Self.recentCount),
+            // The rows' compare boxes belong to the page's compare form, here as in the history.
+            "can_compare": !recent.isEmpty,
+        ]
+        page["title"] = request.viewer.role >= .member ? "New video" : "Team videos"
+        return try pages.render("pages/home", title: page["title"] as! String, page, request: request, status: status, lastEventID: latest)
+    }
+}
