@@ -67,7 +67,7 @@ public final class App: Responder {
         // checks its own: a token, or a session with the form token in a header).
         if raw.method == .post, !route.isAPI { try context.csrf.precheck(raw) }
         let db = try database()
-        let request = context.requestContext(raw, db: db)
+        let request = try context.requestContext(raw, db: db)
         current = request
         // The one access check: every route declares its rule (Route.access).
         guard request.viewer.may(route.access) else {

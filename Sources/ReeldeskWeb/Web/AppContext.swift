@@ -29,9 +29,9 @@ public struct AppContext: Sendable {
     package let defaultFormFields = FragmentOnce()
 
     /// The per-request context for `raw` (built once per request by `App`; without a database,
-    /// for an error page, nobody is signed in).
-    package func requestContext(_ raw: Request, db: Database?) -> RequestContext {
-        let (viewer, binding) = auth.identify(raw, db: db)
+    /// for an error page, nobody is signed in). Throws 503 when the database cannot say who it is.
+    package func requestContext(_ raw: Request, db: Database?) throws(HTTPError) -> RequestContext {
+        let (viewer, binding) = try auth.identify(raw, db: db)
         if let binding { return RequestContext(request: raw, viewer: viewer, csrfNonce: binding, csrfNonceIsNew: false) }
         let (nonce, isNew) = csrf.nonce(for: raw)
         return RequestContext(request: raw, viewer: viewer, csrfNonce: nonce, csrfNonceIsNew: isNew)

@@ -32,11 +32,21 @@ package struct Authenticator {
     package let cookie: SessionCookie
 
     /// The viewer and the value their form tokens are bound to (nil: the browser's nonce cookie).
-    package func identify(_ raw: Request, db: Database?) -> (viewer: Viewer, csrfBinding: String?) {
+    /// A database that cannot answer is a 503, never a silent sign-out (a page would show the
+    /// sign-in form to someone signed in, and an API client would read 401 and drop its token).
+    package func identify(_ raw: Request, db: Database?) throws(HTTPError) -> (viewer: Viewer, csrfBinding: String?) {
         guard let db else { return (.anonymous, nil) }
+        do {
+            return try lookUp(raw, db: db)
+        } catch {
+            throw HTTPError(.serviceUnavailable, "Reeldesk cannot check who you are right now. Try again in a moment.", detail: "identify: \(error)")
+        }
+    }
+
+    private func lookUp(_ raw: Request, db: Database) throws -> (viewer: Viewer, csrfBinding: String?) {
         // Scripts: a personal token, on the JSON API only (a page never takes one).
         if raw.path.hasPrefix("/api/"), let value = raw.headers["Authorization"] {
-            guard value.hasPrefix("Bearer "), let account = try? APITokens(db: db).resolve(String(value.dropFirst(7))) else {
+            guard value.hasPrefix("Bearer "), let account = try APITokens(db: db).resolve(String(value.dropFirst(7))) else {
                 return (.anonymous, nil)
             }
             return (Viewer(account: account, sessionID: nil, byToken: true), nil)
@@ -44,10 +54,10 @@ package struct Authenticator {
         if let header = config.trustedUserHeader {
             // Behind the proxy the header is the only way in: it is set (and overwritten) by nginx.
             guard let name = raw.headers[header], Account.isValidName(name),
-                  let account = try? AccountStore(db: db).find(name: name), !account.disabled else { return (.anonymous, nil) }
+                  let account = try AccountStore(db: db).find(name: name), !account.disabled else { return (.anonymous, nil) }
             return (Viewer(account: account, sessionID: nil), nil)
         }
-        guard let token = raw.cookies[cookie.name], let signedIn = try? sessions(db).resolve(token) else { return (.anonymous, nil) }
+        guard let token = raw.cookies[cookie.name], let signedIn = try sessions(db).resolve(token) else { return (.anonymous, nil) }
         return (Viewer(account: signedIn.account, sessionID: signedIn.sessionID), "session:" + SessionStore.hash(token))
     }
 
