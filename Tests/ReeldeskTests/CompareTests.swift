@@ -18,9 +18,12 @@ import WebCore
         #expect(markup.allSatisfy { $0.changed } && markup.map(\.text).joined() == "<b>x</b>", "markup is just text to the diff")
     }
 
-    @Test func compareTakesTwoToFourDistinctIds() {
-        #expect(Router.parseIDs(["3", "7,3", "9"], limit: 4) == [3, 7, 9])
-        #expect(Router.parseIDs(["0", "-1", "01", "x", "2"], limit: 4) == [2])
-        #expect(Router.parseIDs(["1,2,3,4,5,6"], limit: CompareHandler.maxTasks).count == CompareHandler.maxTasks + 1, "too many is refused, not cut")
+    @Test func compareTakesTwoToFourDistinctIds() throws {
+        func ids(_ query: String) throws -> [Int64] { try ChosenTasks.parse(try URLEncodedForm.decode(Array(query.utf8)), limit: 4).ids }
+        #expect(try ids("ids=3&ids=7,3&ids=9") == [3, 7, 9])
+        for bad in ["ids=0", "ids=-1", "ids=01", "ids=x", "ids=2,", "ids=2&ids="] {
+            #expect(throws: ParameterErrors.self, "\(bad)") { try ids(bad) }
+        }
+        #expect(try ids("ids=1,2,3,4,5,6").count == CompareHandler.maxTasks + 1, "too many is refused, not cut")
     }
 }

@@ -4,6 +4,7 @@ import ReeldeskDomain
 import ReeldeskStore
 import ReeldeskWeb
 import SQLite
+import WebCore
 
 /// Shared test fixtures: paths in the repo, temporary databases, sample images.
 enum Fixtures {
@@ -28,6 +29,11 @@ enum Fixtures {
     static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
     static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
     static func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16) }
+
+    /// The history's filter for a URL query, as the page reads it.
+    static func filter(_ query: String) throws -> TaskFilter {
+        try HistoryQuery.parse(try URLEncodedForm.decode(Array(query.utf8)), fromPage: true).filter
+    }
 
     /// An account row as the store would return it (not stored).
     static func account(_ id: Int64, _ role: Role, budget: Double? = nil) -> Account {

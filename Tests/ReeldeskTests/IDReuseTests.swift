@@ -61,7 +61,7 @@ import WebCore
         let store = TaskStore(db: db)
         let viewer = Viewer.testing(.admin, id: 1)
         func found(_ q: String) throws -> [Int64] {
-            try store.visible(to: viewer).keys(limit: 100, filter: TaskFilter(try URLEncodedForm.decode(Array("q=\(q)".utf8)))).map(\.id)
+            try store.visible(to: viewer).keys(limit: 100, filter: try Fixtures.filter("q=\(q)")).map(\.id)
         }
         #expect(try found("fox") == [5, 1])
         #expect(try found("%E7%8B%90%E7%8B%B8") == [2], "a two-character Chinese word")

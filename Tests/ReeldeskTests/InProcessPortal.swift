@@ -123,4 +123,10 @@ final class InProcessPortal {
 extension Response {
     /// The `Location` of a redirect, if it is one.
     var location: String? { headers["Location"] }
+
+    /// The body as text (empty for a stream).
+    var bodyText: String {
+        if case .bytes(let b) = body { return String(decoding: b, as: UTF8.self) }
+        return ""
+    }
 }

@@ -175,3 +175,44 @@ import WebCore
         #expect(portal.send(.get, "/login", as: .anonymous).status.code == 200)
     }
 }
+
+/// Query values that do not parse answer 400 naming the parameter, never "no filter".
+@Suite struct QueryParameterTests {
+    @Test func aBadValueIsA400NamingItOnPagesStreamsAndTheAPI() throws {
+        let portal = try InProcessPortal()
+        let task = try portal.completedTask(of: .member, visibility: .team)
+        let cases: [(path: String, query: String, as: InProcessPortal.Who, name: String)] = [
+            ("/events", "task=abc", .member, "task"), ("/events", "after=-3", .member, "after"),
+            ("/tasks", "before=x", .member, "before"), ("/tasks", "status=bogus", .member, "status"),
+            ("/tasks", "view=cards", .member, "view"), ("/", "remix=x", .member, "remix"),
+            ("/compare", "ids=\(task.id),x", .member, "ids"), ("/download", "ids=-1", .member, "ids"),
+            ("/tasks/\(task.id)/video", "download=yes", .member, "download"),
+            ("/admin/audit", "task=x", .admin, "task"), ("/admin/audit.csv", "since=2026-13-01", .admin, "since"),
+            ("/api/tasks", "status=bogus", .member, "status"), ("/api/tasks", "status=", .member, "status"),
+        ]
+        for c in cases {
+            let r = portal.send(.get, c.path, query: c.query, as: c.as)
+            let body = r.bodyText
+            #expect(r.status.code == 400, "\(c.path)?\(c.query): \(r.status.code)")
+            #expect(body.contains("The parameter \(c.name) "), "\(c.path)?\(c.query) names \(c.name): \(body.prefix(300))")
+        }
+        // JSON for machines, with the field named as the API's body errors are.
+        let api = portal.send(.get, "/api/tasks", query: "status=bogus&owner=0", as: .member)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(api.bodyText.utf8)) as? [String: Any])
+        let fields = ((json["error"] as? [String: Any])?["fields"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+        #expect(fields == ["status", "owner"])
+    }
+
+    @Test func theHistoryShowsItsFormWithTheErrorAndListsNothing() throws {
+        let portal = try InProcessPortal()
+        _ = try portal.completedTask(of: .member, visibility: .team)
+        let bad = portal.send(.get, "/tasks", query: "status=bogus&ratio=9:16", as: .member)
+        #expect(bad.status.code == 400)
+        #expect(bad.bodyText.contains(#"data-field="query-error""#) && bad.bodyText.contains(#"<option value="9:16" selected>"#),
+                "the form keeps the valid values and names the bad one")
+        #expect(!bad.bodyText.contains(#"class="card" data-task-id="#), "nothing is listed under a filter that was not applied")
+        // The page's own form sends empty fields for "any": that is no error.
+        let any = portal.send(.get, "/tasks", query: "q=&status=&resolution=&ratio=&audio=&owner=&from=&to=&tag=&sort=", as: .member)
+        #expect(any.status.code == 200 && any.bodyText.contains(#"class="card" data-task-id="#))
+    }
+}

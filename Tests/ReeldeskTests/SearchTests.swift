@@ -23,12 +23,23 @@ import WebCore
     }
 
     @Test func filtersComeFromTheURLAndGoBackIntoIt() throws {
-        let q = try URLEncodedForm.decode(Array("q=fox+-snow&status=completed&resolution=720p&ratio=9%3A16&audio=off&owner=3&from=2026-11-01&to=2026-02-30&x=1".utf8))
-        let f = TaskFilter(q)
+        let q = try URLEncodedForm.decode(Array("q=fox+-snow&status=completed&resolution=720p&ratio=9%3A16&audio=off&owner=3&from=2026-11-01&to=2026-02-28&x=1".utf8))
+        let f = try HistoryQuery.parse(q, fromPage: true).filter
         #expect(f.text == "fox -snow" && f.status == .completed && f.resolution == .p720 && f.aspectRatio == .tall && f.audio == false && f.ownerID == 3)
-        #expect(f.from == "2026-11-01" && f.to == nil, "30 February is no day")
-        #expect(TaskFilter(try URLEncodedForm.decode(Array(f.query.utf8))) == f, "the URL round-trips")
-        #expect(TaskFilter(try URLEncodedForm.decode(Array("status=nope&owner=-1&audio=maybe".utf8))).isEmpty, "bad values are ignored")
+        #expect(f.from == "2026-11-01" && f.to == "2026-02-28")
+        #expect(try Fixtures.filter(f.query) == f, "the URL round-trips")
+        // The page's own form sends every field; an empty one means "any".
+        #expect(try Fixtures.filter("q=&status=&resolution=&ratio=&audio=&owner=&from=&to=&tag=").isEmpty)
+    }
+
+    @Test func aValueThatDoesNotParseIsNamedNeverDropped() throws {
+        let (query, errors) = HistoryQuery.read(try URLEncodedForm.decode(Array("status=nope&owner=-1&audio=maybe&to=2026-02-30&ratio=16:9".utf8)),
+                                                fromPage: true)
+        #expect(errors.map(\.name) == ["status", "audio", "owner", "to"])
+        #expect(query.filter.aspectRatio == .wide && query.filter.status == nil, "the valid ones are kept")
+        // The API takes its description literally: an empty value is checked too.
+        #expect(throws: ParameterErrors.self) { try HistoryQuery.parse(try URLEncodedForm.decode(Array("status=".utf8)), fromPage: false) }
+        #expect(throws: ParameterErrors.self) { try HistoryQuery.parse(try URLEncodedForm.decode(Array("before=x".utf8)), fromPage: true) }
     }
 
     func store(_ prompts: [(String, Resolution, Bool)]) throws -> (TaskStore, [Int64]) {
@@ -47,7 +58,7 @@ import WebCore
     }
 
     func found(_ store: TaskStore, _ query: String, viewer: Viewer = .testing(.member, id: 1)) throws -> [Int64] {
-        let f = TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))
+        let f = try Fixtures.filter(query)
         return try store.visible(to: viewer).keys(limit: 100, filter: f).map(\.id)
     }
 
@@ -88,7 +99,7 @@ import WebCore
     @Test func keysetPagesWithAFilterHaveNoGapsOrRepeatsWhileTasksArrive() throws {
         let (store, _) = try store((0..<30).map { ("shot \($0) \($0 % 3 == 0 ? "fox" : "owl")", .p480, false) })
         let visible = store.visible(to: .testing(.member, id: 1))
-        let f = TaskFilter(try URLEncodedForm.decode(Array("q=fox".utf8)))
+        let f = try Fixtures.filter("q=fox")
         var seen: [Int64] = []
         var before: Int64? = nil
         repeat {
@@ -115,7 +126,7 @@ import WebCore
         let foxes = all.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         let visible = store.visible(to: .testing(.admin, id: 1))
         for (query, expected) in [("q=fox", foxes.reversed() as [Int64]), ("q=fox&sort=oldest", foxes), ("sort=oldest", all)] {
-            let filter = TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))
+            let filter = try Fixtures.filter(query)
             // Forward through every page, then back again with the other link.
             var pages: [[Int64]] = []
             var page = try HistoryPage.load(visible, filter: filter, before: nil, after: nil, size: 5)

@@ -36,7 +36,7 @@ import WebCore
         try Favourites(db: store.db).set(user: 2, task: ids[1], on: true)
         try Favourites(db: store.db).set(user: 2, task: ids[1], on: false)
         func found(_ query: String, _ user: Int64) throws -> [Int64] {
-            try store.visible(to: .testing(.member, id: user)).keys(limit: 50, filter: TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))).map(\.id)
+            try store.visible(to: .testing(.member, id: user)).keys(limit: 50, filter: try Fixtures.filter(query)).map(\.id)
         }
         #expect(try found("tag=city", 1) == [ids[1], ids[0]] && found("tag=NIGHT", 2) == [ids[0]])
         #expect(try found("fav=1", 2) == [ids[2]] && found("fav=1", 1).isEmpty, "stars are personal")
@@ -64,7 +64,7 @@ import WebCore
         let remix = try make(parent: retry2, .remix)
         let stranger = try make()
         func found(_ query: String) throws -> [Int64] {
-            try store.visible(to: .testing(.admin, id: 1)).keys(limit: 50, filter: TaskFilter(try URLEncodedForm.decode(Array(query.utf8)))).map(\.id)
+            try store.visible(to: .testing(.admin, id: 1)).keys(limit: 50, filter: try Fixtures.filter(query)).map(\.id)
         }
         #expect(try found("") == [stranger, remix, retry2], "retried attempts fold under their latest")
         #expect(try found("attempts=all") == [stranger, remix, retry2, retry1, first])

@@ -9,6 +9,15 @@ package struct HistoryPage {
     package let olderBefore: Int64?
     package let newerAfter: Int64?
 
+    /// A page that lists nothing (the history asked with a value it cannot use).
+    package static let empty = HistoryPage(keys: [], olderBefore: nil, newerAfter: nil)
+
+    private init(keys: [(id: Int64, version: Int64)], olderBefore: Int64?, newerAfter: Int64?) {
+        self.keys = keys
+        self.olderBefore = olderBefore
+        self.newerAfter = newerAfter
+    }
+
     package static func load(_ visible: VisibleTasks, filter: TaskFilter, before: Int64?, after: Int64?, size: Int) throws -> HistoryPage {
         // Read upward (ascending ids) for a "newer" page or the first page of an oldest-first view.
         let upward = after != nil || (before == nil && filter.oldestFirst)

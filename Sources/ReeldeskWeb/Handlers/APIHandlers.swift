@@ -18,13 +18,7 @@ package struct APIHandlers {
 
     /// GET /api/tasks?q=…&status=…&before=ID&limit=N: newest first, the history's filters.
     package func list(_ request: RequestContext) throws -> Response {
-        let query: APIListQuery
-        do {
-            query = try APIListQuery.parse(request.queryItems)
-        } catch {
-            return try Self.json(APIErrorBody(error: .init(status: 400, message: "The parameter \(error.name) \(error.message).",
-                                                           fields: [.init(field: error.name, message: error.message)])), status: .badRequest)
-        }
+        let query = try HistoryQuery.parse(request.queryItems, fromPage: false)
         let (filter, before, after, limit) = (query.filter, query.before, query.after, query.limit)
         let visible = store.visible(to: request.viewer)
         let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: limit)

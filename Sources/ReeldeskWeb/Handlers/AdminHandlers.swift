@@ -167,8 +167,8 @@ package struct AdminHandlers {
     /// GET /admin/audit?actor=&action=&task=&since=YYYY-MM-DD&until=YYYY-MM-DD&before=ID.
     package func audit(_ request: RequestContext) throws -> Response {
         let q = request.queryItems
-        let filter = Self.filter(q)
-        let before = q["before"].flatMap { Int64($0) }
+        let asked = try AuditQuery.parse(q)
+        let (filter, before) = (asked.filter, asked.before)
         let rows = try AuditLog(db: db).entries(filter, before: before, limit: 101)
         let shown = rows.prefix(100)
         var page: [String: Any] = [
@@ -177,8 +177,7 @@ package struct AdminHandlers {
             "actions": AuditAction.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == filter.action] },
             "actor": filter.actor ?? "", "task": filter.taskID.map(String.init) ?? "",
             // A day field shows only a day: anything else was not used as one either.
-            "since": q["since"].flatMap { Formatting.parseDay($0) != nil ? $0 : nil } ?? "",
-            "until": q["until"].flatMap { Formatting.parseDay($0) != nil ? $0 : nil } ?? "",
+            "since": asked.since ?? "", "until": asked.until ?? "",
             "csv_url": Route.auditCSV.path + (request.query.isEmpty ? "" : "?" + request.query),
         ]
         if rows.count > 100, let last = shown.last {
@@ -192,7 +191,7 @@ package struct AdminHandlers {
     /// GET /admin/audit.csv: the filtered log as CSV (UTF-8 with a BOM, so spreadsheets read
     /// Chinese prompts and names correctly), newest first.
     package func auditCSV(_ request: RequestContext) throws -> Response {
-        let filter = Self.filter(request.queryItems)
+        let filter = try AuditQuery.parse(request.queryItems).filter
         let rows = try AuditLog(db: db).entries(filter, limit: 1_000_000)
         var h = HTTPHeaders()
         h.add("Content-Type", "text/csv; charset=utf-8")
@@ -223,14 +222,6 @@ package struct AdminHandlers {
         if s.isEmpty { return .some(nil) }
         guard let d = Double(s), d.isFinite, d >= 0, d <= 1_000_000 else { return nil }
         return .some(d)
-    }
-
-    package static func filter(_ q: FormData) -> AuditLog.Filter {
-        func nonEmpty(_ k: String) -> String? { q[k].flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } }
-        return AuditLog.Filter(actor: nonEmpty("actor"), action: nonEmpty("action").flatMap { AuditAction(rawValue: $0)?.rawValue },
-                               taskID: nonEmpty("task").flatMap { Int64($0) },
-                               since: nonEmpty("since").flatMap(Formatting.parseDay),
-                               until: nonEmpty("until").flatMap(Formatting.parseDay).map { $0 + 86_400 })
     }
 }
 

@@ -12,7 +12,7 @@ package struct BulkDownloadHandler {
     package static let maxTasks = 100
 
     package func zip(_ request: RequestContext) throws -> Response {
-        let ids = Router.parseIDs(request.queryItems.all("ids"), limit: Self.maxTasks)
+        let ids = try ChosenTasks.parse(request.queryItems, limit: Self.maxTasks).ids
         guard !ids.isEmpty, ids.count <= Self.maxTasks else {
             throw HTTPError(.badRequest, "Choose 1 to \(Self.maxTasks) tasks to download.")
         }

@@ -10,7 +10,7 @@ package struct CompareHandler {
     package static let maxTasks = 4
 
     package func show(_ request: RequestContext) throws -> Response {
-        let ids = Router.parseIDs(request.queryItems.all("ids"), limit: Self.maxTasks)
+        let ids = try ChosenTasks.parse(request.queryItems, limit: Self.maxTasks).ids
         guard (2...Self.maxTasks).contains(ids.count) else {
             throw HTTPError(.badRequest, "Choose 2 to \(Self.maxTasks) tasks to compare.")
         }

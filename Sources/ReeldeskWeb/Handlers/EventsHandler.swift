@@ -13,11 +13,10 @@ package struct EventsHandler {
     package let events: TaskEventFeed
 
     package func stream(_ request: RequestContext) throws -> Response {
-        let query = request.queryItems
-        let resume = ServerSentEvent.parseLastEventID(request.headers["Last-Event-ID"])
-            ?? ServerSentEvent.parseLastEventID(query["after"])
+        let query = try EventsQuery.parse(request.queryItems)
+        let resume = ServerSentEvent.parseLastEventID(request.headers["Last-Event-ID"]) ?? query.after
         let start = try resume ?? events.latestEventID()
-        let taskFilter = query["task"].flatMap { Int64($0) }
+        let taskFilter = query.task
         let viewer = request.viewer
         let ending = SessionEnding(sessionID: viewer.sessionID, userID: viewer.id)
         let subscription = EventStreamRequest(lastEventID: start, accepts: { event in

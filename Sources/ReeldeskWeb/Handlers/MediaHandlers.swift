@@ -15,7 +15,7 @@ package struct MediaHandlers {
             throw HTTPError(.notFound, "Task \(id) has no archived video.")
         }
         var r = accel("/media/" + video.file, type: "video/mp4")
-        if request.queryItems["download"] == "1" {
+        if try VideoQuery.parse(request.queryItems).download {
             r.headers.set("Content-Disposition", Self.contentDisposition(t))
         }
         return r

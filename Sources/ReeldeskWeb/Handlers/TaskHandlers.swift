@@ -17,14 +17,14 @@ package struct TaskHandlers {
     /// GET /: the form with defaults, and the latest tasks below it. `?remix=ID` prefills every
     /// parameter of task ID (uploaded frames included); `?seed_from=ID` prefills only its seed.
     package func home(_ request: RequestContext) throws -> Response {
-        let q = request.queryItems
+        let q = try HomeQuery.parse(request.queryItems)
         var form = NewTaskFormView.defaults
         var isDefault = true
         let visible = store.visible(to: request.viewer)
-        if let id = q["remix"].flatMap({ Int64($0) }), let t = try visible.find(id) {
+        if let id = q.remix, let t = try visible.find(id) {
             form = NewTaskFormView(remixing: t)
             isDefault = false
-        } else if let id = q["seed_from"].flatMap({ Int64($0) }), let t = try visible.find(id), let seed = t.parameters.seed {
+        } else if let id = q.seedFrom, let t = try visible.find(id), let seed = t.parameters.seed {
             form.values["seed"] = String(seed)
             isDefault = false
         }
@@ -208,14 +208,16 @@ package struct TaskHandlers {
     /// GET /tasks?q=…&status=…&before=ID (or after=ID): the history, newest first unless
     /// `sort=oldest`, 50 a page (keyset pagination), searched and filtered by what the URL says.
     package func list(_ request: RequestContext) throws -> Response {
-        let before = request.queryItems["before"].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-        let after = before == nil ? request.queryItems["after"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil } : nil
-        let filter = TaskFilter(request.queryItems)
+        // A value that does not parse is named next to the form (400), and nothing is listed:
+        // a list without the filter asked for would look like its answer.
+        let (asked, problems) = HistoryQuery.read(request.queryItems, fromPage: true)
+        let (before, after, filter) = (asked.before, asked.after, asked.filter)
         // The grid is the default; `view=list` is the table. The choice travels in every link.
-        let list = request.queryItems["view"] == "list"
+        let list = asked.listView
         let latest = try events.latestEventID()
         let visible = store.visible(to: request.viewer)
-        let history = try HistoryPage.load(visible, filter: filter, before: before, after: after, size: Self.pageSize)
+        let history = problems.isEmpty ? try HistoryPage.load(visible, filter: filter, before: before, after: after, size: Self.pageSize)
+                                       : .empty
         let shown = history.keys
         let query = [filter.query, list ? "view=list" : ""].filter { !$0.isEmpty }.joined(separator: "&")
         let base = Route.taskList.path + (query.isEmpty ? "" : "?" + query)
@@ -239,7 +241,16 @@ package struct TaskHandlers {
         // A jump back to the first page, from anywhere else.
         if before != nil || after != nil { page["newest_url"] = base }
         page["oldest_first"] = filter.oldestFirst
-        return try pages.render("pages/tasks", title: "History", page, request: request, lastEventID: latest)
+        if !problems.isEmpty {
+            page["query_errors"] = problems.map { ["message": $0.sentence] }
+            page["is_first_page"] = false
+            if var form = page["filter"] as? [String: Any] {
+                form["active"] = true  // the Clear link
+                page["filter"] = form
+            }
+        }
+        return try pages.render("pages/tasks", title: "History", page, request: request,
+                                status: problems.isEmpty ? .ok : .badRequest, lastEventID: latest)
     }
 
     /// GET /tasks/{id}: every parameter, the live status, and the task's family.

@@ -10,7 +10,11 @@ package struct ErrorPages {
     /// The page for `error` raised while handling `request`.
     package func response(for error: Error, request: Request, as ctx: RequestContext?) -> Response {
         let httpError = classify(error, request: request)
-        if Self.answersInJSON(path: request.path) { return json(httpError) }
+        if Self.answersInJSON(path: request.path) {
+            // Bad parameters are named one by one, like a JSON body's bad fields.
+            let fields = (error as? ParameterErrors)?.errors.map { APIErrorBody.Detail.Field(field: $0.name, message: $0.message) } ?? []
+            return json(httpError, fields: fields)
+        }
         return page(httpError, request: request, as: ctx)
     }
 
@@ -21,8 +25,8 @@ package struct ErrorPages {
     }
 
     /// The JSON API's errors: `{"error": {"status": 404, "message": "…", "fields": []}}`.
-    package func json(_ e: HTTPError) -> Response {
-        var response = (try? APIHandlers.json(APIErrorBody(error: .init(status: e.status.code, message: e.message)), status: e.status))
+    package func json(_ e: HTTPError, fields: [APIErrorBody.Detail.Field] = []) -> Response {
+        var response = (try? APIHandlers.json(APIErrorBody(error: .init(status: e.status.code, message: e.message, fields: fields)), status: e.status))
             ?? Response.json(Array("{\"error\":{\"status\":\(e.status.code)}}".utf8), status: e.status)
         if !e.allowed.isEmpty { response.headers.set("Allow", e.allowed.map(\.description).joined(separator: ", ")) }
         if e.status == .serviceUnavailable { response.headers.set("Retry-After", "5") }
@@ -40,6 +44,8 @@ package struct ErrorPages {
             return e.httpError
         case let r as Refusal:
             return r.httpError
+        case let e as ParameterErrors:
+            return e.httpError
         case let e as SQLiteError where e.isBusy:
             context.logger.warning("database busy", metadata: ["rid": "\(request.requestID)", "error": "\(e)"])
             return HTTPError(.serviceUnavailable, "The database is busy. Please try again in a moment.")

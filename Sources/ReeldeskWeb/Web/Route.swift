@@ -161,18 +161,6 @@ public enum Router {
         return .methodNotAllowed(allowed: allowed)
     }
 
-    /// Task ids from repeated or comma-separated values (`ids=3&ids=7`, `ids=3,7`), in order and
-    /// without repeats; stops one past `limit`, so a caller can tell "too many".
-    package static func parseIDs(_ values: [String], limit: Int) -> [Int64] {
-        var out: [Int64] = []
-        for v in values.flatMap({ $0.split(separator: ",") }) {
-            guard let id = parseID(v), !out.contains(id) else { continue }
-            out.append(id)
-            if out.count > limit { break }
-        }
-        return out
-    }
-
     /// A positive decimal id without sign or leading zeros (so each task has one URL).
     package static func parseID(_ s: Substring) -> Int64? {
         guard let first = s.utf8.first, first != UInt8(ascii: "0"), s.utf8.count <= 18,
