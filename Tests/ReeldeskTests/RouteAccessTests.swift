@@ -98,6 +98,10 @@ import WebCore
         })
         #expect(declared.count > 30)
         #expect(sampled == declared, "not sampled: \(declared.subtracting(sampled).sorted())")
+        // A route that takes a POST reads a body that proves where it came from.
+        for sample in Self.samples(task: 1, teamTask: 2, portal: portal) where Self.spec(sample.route).method == .post {
+            if case .none = sample.route.declaration.body { Issue.record("POST \(sample.route.path) declares no form or API body") }
+        }
     }
 
     @Test(arguments: InProcessPortal.Who.allCases)

@@ -13,6 +13,8 @@ public struct ValidatedImage: Sendable {
 /// The new-task form: field names exactly as the upstream's parameters (issue #2), each with its
 /// rule. `validate` returns typed input or every field error; it has no side effects.
 public struct NewTaskForm: Sendable {
+    /// What a browser or script may send: text fields and up to two frame images.
+    package static let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: maxImageBytes, maxParts: 32)
     public var parameters: VideoParameters
     public var firstFrameUpload: ValidatedImage?
     public var lastFrameUpload: ValidatedImage?

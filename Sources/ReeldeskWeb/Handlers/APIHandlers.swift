@@ -56,8 +56,7 @@ package struct APIHandlers {
                                      status: .unprocessableContent)
             }
         } else {
-            let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
-            form = try FormBody.decode(request.request, limits: limits)
+            form = try FormBody.decode(request.request, limits: NewTaskForm.limits)
         }
         if !request.viewer.byToken {
             // A browser session is an ambient credential: a write needs the page's form token.

@@ -26,8 +26,7 @@ package struct AccountHandlers {
 
     /// POST /account/tokens: a new token, shown on the page this once.
     package func createToken(_ request: RequestContext) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
         let name = String((form["name"] ?? "").trimmingCharacters(in: .whitespaces).prefix(60))
         guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -47,8 +46,6 @@ package struct AccountHandlers {
 
     /// POST /account/tokens/{id}/revoke: one of your own tokens.
     package func revokeToken(_ request: RequestContext, id: Int64) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
         guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
         let revoked = try db.writeTransaction {
             let revoked = try APITokens(db: db).revoke(id: id, userID: account.id)

@@ -12,7 +12,6 @@ package struct AdminHandlers {
     package let db: Database
     package let pages: PageRenderer
 
-    private static let formLimits = FormLimits(maxFields: 16, maxFieldBytes: 4096, maxFileBytes: 0, maxParts: 16)
 
     /// GET /admin.
     package func overview(_ request: RequestContext, notice: String? = nil, status: HTTPStatus = .ok) throws -> Response {
@@ -210,11 +209,7 @@ package struct AdminHandlers {
         return out
     }
 
-    private func decode(_ request: RequestContext) throws -> FormData {
-        let form = try FormBody.decode(request.request, limits: Self.formLimits)
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
-        return form
-    }
+    private func decode(_ request: RequestContext) throws -> FormData { request.form }
 
     /// `.some(nil)` for empty (no budget), `.some(amount)`, or nil when invalid.
     package static func budget(_ raw: String?) -> Double?? {

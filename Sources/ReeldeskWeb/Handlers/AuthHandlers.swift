@@ -24,8 +24,7 @@ package struct AuthHandlers {
     /// POST /login: a new session (rotated: the browser's old one, if any, ends), then back to
     /// where the person was going.
     package func login(_ request: RequestContext) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 4096, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         let name = String((form["name"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
         let password = form["password"] ?? ""
         let next = Self.safeNext(form["next"])
@@ -84,8 +83,6 @@ package struct AuthHandlers {
     /// POST /logout: the session ends server-side (its open event streams close) and the
     /// cookie is cleared.
     package func logout(_ request: RequestContext) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 4, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 4))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
         if let session = request.viewer.sessionID {
             try db.writeTransaction {
                 try context.auth.sessions(db).end(session)

@@ -101,8 +101,7 @@ package struct TaskActions {
 
     /// POST /tasks/{id}/visibility: `visibility=private|team`, by the owner or an admin.
     package func setVisibility(_ request: RequestContext, id: Int64) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         guard let visibility = form["visibility"].flatMap(Visibility.init(rawValue:)) else {
             throw HTTPError(.badRequest, "Visibility must be private or team.")
         }
@@ -122,8 +121,7 @@ package struct TaskActions {
 
     /// POST /tasks/{id}/favourite: stars (`on=1`) or unstars a task for the viewer alone.
     package func setFavourite(_ request: RequestContext, id: Int64) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         let t = try visibleTask(id, request)
         try Favourites(db: store.db).set(user: request.viewer.id, task: t.id, on: form["on"] == "1")
         return .redirect(to: Route.task(id: id).path)
@@ -131,8 +129,7 @@ package struct TaskActions {
 
     /// POST /tasks/{id}/tags: anyone who may submit and may see the task labels it for the team.
     package func setTags(_ request: RequestContext, id: Int64) throws -> Response {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 2048, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         let t = try visibleTask(id, request)
         let tags = TaskTags.parse(form["tags"] ?? "")
         if tags != t.tags {
@@ -182,8 +179,7 @@ package struct TaskActions {
 
     /// Action forms carry the CSRF token and a submission token; returns the latter.
     private func actionForm(_ request: RequestContext) throws -> String? {
-        let form = try FormBody.decode(request.request, limits: FormLimits(maxFields: 8, maxFieldBytes: 1024, maxFileBytes: 0, maxParts: 8))
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         return SubmissionToken.key(form["submission_token"], for: request.viewer)
     }
 

@@ -34,9 +34,7 @@ package struct TaskHandlers {
     /// POST /tasks: validate; 422 with the form as sent (uploads kept), or store and 303 to the
     /// task. A second POST of the same rendered form answers with the first one's task.
     package func create(_ request: RequestContext) throws -> Response {
-        let limits = FormLimits(maxFields: 64, maxFieldBytes: 64 * 1024, maxFileBytes: NewTaskForm.maxImageBytes, maxParts: 32)
-        let form = try FormBody.decode(request.request, limits: limits)
-        try context.csrf.require(nonce: request.csrfNonce, form: form)
+        let form = request.form
         switch try submit(form, request: request) {
         case .created(let made): return .redirect(to: Self.landing(made))
         case .repeated(let first): return .redirect(to: Self.landing([first] + (try store.children(of: first.id).filter { $0.lineage == .variation })))

@@ -67,15 +67,20 @@ public final class App: Responder {
         // checks its own: a token, or a session with the form token in a header).
         if raw.method == .post, !route.isAPI { try context.csrf.precheck(raw) }
         let db = try database()
-        let request = try context.requestContext(raw, db: db)
+        var request = try context.requestContext(raw, db: db)
         current = request
-        // The one access check: every route declares its rule (Route.access).
-        guard request.viewer.may(route.access) else {
+        // The one check of what each route declares (Route.declaration): who, then the form.
+        let declared = route.declaration
+        guard request.viewer.may(declared.access) else {
             guard request.viewer.isSignedIn else {
-                if route.isPage { return .redirect(to: AuthHandlers.loginPath(next: raw)) }
+                if declared.kind == .page { return .redirect(to: AuthHandlers.loginPath(next: raw)) }
                 throw HTTPError(.unauthorized, "Sign in first.")
             }
             throw HTTPError(.forbidden, "Your role does not allow this.")
+        }
+        if raw.method == .post, case .form(let limits) = declared.body {
+            request.form = try FormBody.decode(raw, limits: limits)
+            try context.csrf.require(nonce: request.csrfNonce, form: request.form)
         }
         switch route {
         case .home: return try tasks(db).home(request)
@@ -141,24 +146,5 @@ public final class App: Responder {
 
     private func admin(_ db: Database) -> AdminHandlers {
         AdminHandlers(context: context, db: db, pages: PageRenderer(context: context, db: db))
-    }
-}
-
-extension Route {
-    /// JSON in and out; errors as JSON too (ErrorPages).
-    package var isAPI: Bool {
-        switch self {
-        case .apiTaskList, .apiTask, .apiCreateTask, .apiDescription: true
-        default: false
-        }
-    }
-
-    /// HTML pages a browser navigates to: without a session they redirect to the login page;
-    /// everything else (streams, files, actions) answers 401.
-    package var isPage: Bool {
-        switch self {
-        case .home, .taskList, .compare, .account, .task, .confirmDelete, .admin, .adminUsers, .audit: true
-        default: false
-        }
     }
 }

@@ -13,6 +13,9 @@ package struct RequestContext {
     /// else the browser's nonce cookie (then `csrfNonceIsNew` tells the page to set it).
     package let csrfNonce: String
     package let csrfNonceIsNew: Bool
+    /// The browser form a POST sent, decoded and its token checked by `App` before the handler
+    /// runs (routes whose body is `.form`); empty otherwise.
+    package var form = FormData()
 
     package subscript<T>(dynamicMember path: KeyPath<Request, T>) -> T { request[keyPath: path] }
 
@@ -67,32 +70,6 @@ package struct Viewer: Sendable, Equatable {
         case .everyone: isSignedIn
         case .owner(let owner): role == .admin || (isSignedIn && owner == id)
         case .othersThan(let owner): isSignedIn && role != .admin && owner != id
-        }
-    }
-}
-
-extension Route {
-    /// Who may use a route, declared beside the routes and checked in one place (`App`) before
-    /// any handler runs, so a new route cannot forget it.
-    package enum Access: Sendable, Equatable {
-        /// Anyone, signed in or not: health checks, the login page, signed upload links.
-        case open
-        /// Anyone signed in: reading pages, streams and media (filtered by visibility).
-        case signedIn
-        /// Members and admins: anything that creates, changes or spends.
-        case member
-        /// Admins only.
-        case admin
-    }
-
-    package var access: Access {
-        switch self {
-        case .health, .login, .loginForm, .upload, .apiDescription: .open
-        case .apiTaskList, .apiTask, .account, .createToken, .revokeToken: .signedIn
-        case .apiCreateTask: .member
-        case .home, .taskList, .compare, .bulkDownload, .task, .taskVideo, .taskPoster, .taskThumbnail, .taskFrame, .confirmDelete, .events, .logout, .setFavourite: .signedIn
-        case .createTask, .regenerate, .retry, .cancel, .deleteTask, .setVisibility, .setTags: .member
-        case .admin, .adminUsers, .addUser, .updateUser, .saveSettings, .audit, .auditCSV: .admin
         }
     }
 }
