@@ -6,6 +6,11 @@
 
   var seen = 0;  // the newest event id this page has applied
 
+  /** The event stream's address, from the page (the routes own every path). */
+  function eventsURL(after) {
+    return document.body.getAttribute("data-events-url") + "?after=" + encodeURIComponent(String(after));
+  }
+
   // ---- One stream per browser -------------------------------------------------------------
 
   /** Calls `onEvent(kind, id, data)` for each event after `after`; `onReload()` when the page
@@ -20,7 +25,7 @@
           else if (msg.type === "reload") onReload();
         };
         worker.port.start();
-        worker.port.postMessage({ type: "hello", after: after });
+        worker.port.postMessage({ type: "hello", after: after, url: eventsURL(after) });
         window.addEventListener("pagehide", function () { worker.port.postMessage({ type: "bye" }); });
         return;
       } catch (e) { /* fall through */ }
@@ -31,7 +36,7 @@
   }
 
   function openSource(after, onEvent, onReload) {
-    var source = new EventSource("/events?after=" + encodeURIComponent(String(after)));
+    var source = new EventSource(eventsURL(after));
     ["task.created", "task.updated", "task.deleted"].forEach(function (kind) {
       source.addEventListener(kind, function (e) { onEvent(kind, parseInt(e.lastEventId, 10) || 0, e.data); });
     });
@@ -319,9 +324,9 @@
     var media = li.querySelector(".card-media");
     if (!media) return;
     media.textContent = "";
-    if (t.poster_url) {
+    if (t.thumb_url) {
       var img = document.createElement("img");
-      img.src = "/tasks/" + t.id + "/thumb";
+      img.src = t.thumb_url;
       img.alt = "";
       img.loading = "lazy";
       media.appendChild(img);

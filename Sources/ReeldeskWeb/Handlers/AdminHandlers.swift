@@ -21,7 +21,7 @@ package struct AdminHandlers {
         let top = max(rows.map(\.spent).max() ?? 0, rows.compactMap(\.budget).max() ?? 0, 0.01)
         let teamSpent = try spending.spent(owner: nil)
         let lastFailure = try db.prepare("SELECT id, error_message, updated_at FROM tasks WHERE status = 'failed' ORDER BY updated_at DESC LIMIT 1")
-            .first { ["id": String($0.int(0)), "message": $0.optionalText(1) ?? "", "at": Formatting.utc($0.double(2))] }
+            .first { ["id": String($0.int(0)), "url": Route.task(id: $0.int(0)).path, "message": $0.optionalText(1) ?? "", "at": Formatting.utc($0.double(2))] }
         var upstream: [String: Any] = [
             "simulated": context.config.isSimulated,
             "url": context.config.effectiveUpstreamURL,

@@ -14,7 +14,7 @@ package struct MediaHandlers {
         guard let t = try store.visible(to: request.viewer).find(id), t.status == .completed, let video = t.video else {
             throw HTTPError(.notFound, "Task \(id) has no archived video.")
         }
-        var r = accel("/media/" + video.file, type: "video/mp4")
+        var r = accel(NginxLocation.media + video.file, type: "video/mp4")
         if try VideoQuery.parse(request.queryItems).download {
             r.headers.set("Content-Disposition", Self.contentDisposition(t))
         }
@@ -26,7 +26,7 @@ package struct MediaHandlers {
         guard let t = try store.visible(to: request.viewer).find(id), let poster = t.video?.poster else {
             throw HTTPError(.notFound, "Task \(id) has no poster.")
         }
-        return accel("/media/" + poster, type: "image/jpeg")
+        return accel(NginxLocation.media + poster, type: "image/jpeg")
     }
 
     /// GET /tasks/{id}/thumb: the grid's small poster (the poster itself for videos archived
@@ -38,7 +38,7 @@ package struct MediaHandlers {
         let dir = (poster as NSString).deletingLastPathComponent
         let thumb = dir + "/" + ArchivedVideo.thumbnailName
         let exists = FileManager.default.fileExists(atPath: context.config.mediaDir + "/" + thumb)
-        return accel("/media/" + (exists ? thumb : poster), type: "image/jpeg")
+        return accel(NginxLocation.media + (exists ? thumb : poster), type: "image/jpeg")
     }
 
     /// GET /tasks/{id}/frames/first|last: an uploaded frame, to whoever may see the task.
@@ -47,7 +47,7 @@ package struct MediaHandlers {
               let file = which == .first ? t.firstFrameFile : t.lastFrameFile else {
             throw HTTPError(.notFound, "Task \(id) has no uploaded \(which.rawValue) frame.")
         }
-        return accel("/upload-files/" + file, type: Self.imageType(file))
+        return accel(NginxLocation.uploads + file, type: Self.imageType(file))
     }
 
     /// GET /uploads/NAME?expires=…&sig=…: a signed link (the upstream fetching a frame, or a form
@@ -58,7 +58,7 @@ package struct MediaHandlers {
               FileManager.default.fileExists(atPath: context.config.uploadsDir + "/" + name) else {
             throw HTTPError(.notFound, "Page not found.")
         }
-        return accel("/upload-files/" + name, type: Self.imageType(name))
+        return accel(NginxLocation.uploads + name, type: Self.imageType(name))
     }
 
     package static func imageType(_ name: String) -> String {
@@ -111,4 +111,11 @@ package struct MediaHandlers {
         while slug.hasSuffix("-") { slug.removeLast() }
         return "reeldesk-\(t.id)" + (slug.isEmpty ? "" : "-" + slug) + ".mp4"
     }
+}
+
+/// nginx's `internal` locations that serve the files a handler has allowed (`X-Accel-Redirect`);
+/// they are nginx's (nginx/reeldesk.conf), not routes: no browser can request them.
+package enum NginxLocation {
+    package static let media = "/media/"
+    package static let uploads = "/upload-files/"
 }

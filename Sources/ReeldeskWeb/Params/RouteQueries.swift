@@ -48,6 +48,9 @@ package struct ChosenTasks: Equatable {
 package struct VideoQuery: Equatable {
     package var download = false
 
+    /// The query that asks for this (`download=1`, or nothing).
+    package var query: String { download ? "download=1" : "" }
+
     package static func parse(_ q: FormData) throws(ParameterErrors) -> VideoQuery {
         var r = QueryReader(q, emptyIsAbsent: true)
         let out = VideoQuery(download: r.flag("download", "1"))

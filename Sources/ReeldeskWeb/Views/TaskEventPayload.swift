@@ -18,6 +18,8 @@ package struct TaskEventPayload: Codable {
     package let estimatedSeconds: Int?
     package let videoUrl: String?
     package let posterUrl: String?
+    /// The grid's small poster.
+    package let thumbUrl: String?
     package let downloadUrl: String?
     package let videoMeta: String?
     package let isTerminal: Bool
@@ -49,12 +51,13 @@ package struct TaskEventPayload: Codable {
         resolution = t.parameters.resolution.rawValue
         createdAt = t.createdAt
         errorMessage = t.errorMessage
-        url = "/tasks/\(t.id)"
+        url = Route.task(id: t.id).path
         submittedAt = t.submittedAt
         estimatedSeconds = t.estimatedSeconds
         let links = MediaLinks(t)
         videoUrl = links?.video
         posterUrl = links?.poster
+        thumbUrl = links?.poster != nil ? Route.taskThumbnail(id: t.id).path : nil
         downloadUrl = links?.download
         videoMeta = links != nil ? t.video.map(TaskViews.videoMeta) : nil
         isTerminal = t.status.isTerminal

@@ -9,7 +9,7 @@ package enum TaskViews {
         let p = t.parameters
         return [
             "id": String(t.id),
-            "url": "/tasks/\(t.id)",
+            "url": Route.task(id: t.id).path,
             "prompt": p.prompt,
             "prompt_short": Formatting.excerpt(p.prompt, 90),
             "status": t.status.rawValue,
@@ -93,6 +93,9 @@ package enum TaskViews {
             d["parent"] = p
         }
         d["has_family"] = parent != nil || !children.isEmpty
+        var whole = TaskFilter()
+        whole.family = t.id
+        d["history_url"] = Route.taskList.path + "?" + whole.query
         return d
     }
 
@@ -140,9 +143,9 @@ package struct MediaLinks {
 
     package init?(_ t: TaskRecord) {
         guard t.status == .completed, let v = t.video else { return nil }
-        video = "/tasks/\(t.id)/video"
-        download = video + "?download=1"
-        poster = v.poster != nil ? "/tasks/\(t.id)/poster" : nil
+        video = Route.taskVideo(id: t.id).path
+        download = video + "?" + VideoQuery(download: true).query
+        poster = v.poster != nil ? Route.taskPoster(id: t.id).path : nil
     }
 }
 

@@ -19,6 +19,7 @@ package struct PageRenderer {
                 status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
         let (nonce, isNew) = (request.csrfNonce, request.csrfNonceIsNew)
         var d = page
+        d.merge(PortalURLs.layout) { mine, _ in mine }
         d["page_title"] = title
         d["csrf_token"] = context.csrf.token(forNonce: nonce)
         d["simulated"] = context.config.isSimulated
