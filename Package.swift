@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "FastCGI", dependencies: ["CFastCGI", "WebCore", .product(name: "Logging", package: "swift-log")]),
         .target(name: "SQLite", dependencies: ["CSQLite3"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        // Mustache templates compiled at boot, rendered from typed view models.
+        .target(name: "Templating", dependencies: ["WebCore"]),
 
         // The application, along the dependency direction (arrows point inward, never back;
         // `scripts/check_layers.py` checks every import against this list and refuses HTTP,
@@ -49,8 +51,7 @@ let package = Package(
                                                           .product(name: "Logging", package: "swift-log")]),
         // Routes, per-request context, forms, CSRF, views and templates, API JSON, live payloads.
         .target(name: "ReeldeskWeb", dependencies: ["ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "WebCore", "FastCGI", "SQLite", "Curl",
-                                                    "Hashing", .product(name: "Mustache", package: "swift-mustache"),
-                                                    .product(name: "Logging", package: "swift-log")]),
+                                                    "Hashing", "Templating", .product(name: "Logging", package: "swift-log")]),
         // The composition root: builds the application for `serve`, `poller` and the tests.
         .target(
             name: "Reeldesk",
@@ -71,9 +72,9 @@ let package = Package(
         .testTarget(name: "WebCoreTests", dependencies: ["WebCore", "Hashing"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "ReeldeskTests", dependencies: ["Reeldesk", "ReeldeskDomain", "ReeldeskSystem", "ReeldeskStore", "ReeldeskWorker",
-                                                   "ReeldeskSimulator", "ReeldeskWeb", "WebCore", "SQLite", "FastCGI", "Curl", "Hashing",
-                                                   .product(name: "Mustache", package: "swift-mustache"),
+                                                   "ReeldeskSimulator", "ReeldeskWeb", "WebCore", "SQLite", "FastCGI", "Curl", "Hashing", "Templating",
                                                    .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], exclude: ["Corpus"]),
     ] + (fuzzing ? [

@@ -67,29 +67,38 @@
 
   // ---- Applying events --------------------------------------------------------------------
 
+  /** A task event: `task` in the API's shape, `view` with its words and, when the markup
+   *  changes (a new task, a finished one), its server-rendered row, card, player and family
+   *  line. The page builds no markup: it inserts those, or updates a badge and a bar. */
   function onEvent(kind, id, data) {
     if (id && id <= seen) return;
     if (id) seen = id;
-    var t;
-    try { t = JSON.parse(data); } catch (e) { return; }
-    if (kind === "task.deleted") { removeTask(t.id, t.hidden); return; }
-    document.querySelectorAll('[data-task-id="' + t.id + '"]').forEach(function (el) { applyStatus(el, t); });
-    if (kind === "task.created") { addRow(t); addToFamily(t); countNewer(); }
-    if (t.finished) tellOwner(t);
+    var e;
+    try { e = JSON.parse(data); } catch (x) { return; }
+    if (kind === "task.deleted") { removeTask(e.id, e.hidden); return; }
+    if (!e.task || !e.view) return;
+    document.querySelectorAll('[data-task-id="' + e.id + '"]').forEach(function (el) {
+      var html = el.matches("tr") ? e.view.row_html : el.matches("li.card") ? e.view.card_html : null;
+      if (html) replaceFragment(el, html);
+      else applyStatus(el, e.task, e.view);
+    });
+    if (kind === "task.created") { addRow(e); addToFamily(e); countNewer(); }
+    if (e.finished) tellOwner(e);
   }
 
   // ---- Telling the owner: a badge in the tab title, and a notification if allowed ----------
 
   var me = 0, unread = 0, baseTitle = "", told = {};
 
-  function tellOwner(t) {
+  function tellOwner(e) {
+    var t = e.task;
     if (!me || t.owner_id !== me || told[t.id]) return;
     told[t.id] = true;
     unread++;
     document.title = "(" + unread + ") " + baseTitle;
     if (window.Notification && Notification.permission === "granted") {
       try {
-        new Notification("Task " + t.id + ": " + t.status_label, { body: t.prompt.slice(0, 140), tag: "reeldesk-task-" + t.id });
+        new Notification("Task " + t.id + ": " + e.view.status_label, { body: t.prompt.slice(0, 140), tag: "reeldesk-task-" + t.id });
       } catch (e) { /* some browsers allow notifications only from a service worker */ }
     }
   }
@@ -115,232 +124,101 @@
 
   function show(el, visible) { if (el) el.hidden = !visible; }
 
-  function applyStatus(root, t) {
-    if (root.getAttribute("data-field") === "video-meta") { if (t.video_meta) root.textContent = t.video_meta; return; }
+  /** The parts of a row, a card, a task page, a compare column or a family line that follow
+   *  the task between fragments: its badge, bar, timings, error and actions. */
+  function applyStatus(root, t, v) {
+    if (root.getAttribute("data-field") === "video-meta") { if (v.video_meta) root.textContent = v.video_meta; return; }
     var status = field(root, "status");
-    if (status) { status.textContent = t.status_label; status.className = "status status-" + t.status; }
+    if (status) { status.textContent = v.status_label; status.className = "status status-" + t.status; }
     root.querySelectorAll('[data-field="progress"]').forEach(function (p) {
       p.value = t.progress;
-      if (!root.matches("article")) p.hidden = t.is_terminal;
+      if (!root.matches("article")) p.hidden = v.is_terminal;
     });
     var text = field(root, "progress-text");
     if (text) text.textContent = t.progress + "%";
     var err = field(root, "error");
     if (err) { err.textContent = t.error_message || ""; err.hidden = !t.error_message; }
-    show(field(root, "progress-line"), !t.is_terminal);
+    show(field(root, "progress-line"), !v.is_terminal);
     var elapsed = field(root, "elapsed");
     if (elapsed && t.submitted_at) elapsed.setAttribute("data-submitted-at", String(Math.floor(t.submitted_at)));
     var estimate = field(root, "estimate");
-    if (estimate && t.estimated_seconds) estimate.textContent = "about " + formatDuration(t.estimated_seconds);
+    if (estimate && v.estimate) estimate.textContent = v.estimate;
     var upstream = field(root, "upstream-task-id");
     if (upstream) upstream.textContent = t.upstream_task_id || "—";
     show(field(root, "cancel-note"), t.status === "cancelled");
-    if (root.matches("article")) applyActions(root, t);
+    if (root.matches("article")) applyActions(root, v);
     var slot = field(root, "player-slot");
-    if (slot && t.video_url && !slot.querySelector("video")) showPlayer(slot, t);
-    if (root.classList.contains("card")) fillCard(root, t);
+    if (slot && v.player_html && !slot.querySelector("video")) slot.replaceChildren(fragment(v.player_html));
     var cell = field(root, "compare-slot");
-    if (cell && t.video_url && !cell.querySelector("video")) {
-      var v = document.createElement("video");
-      v.setAttribute("data-compare-video", "");
-      v.src = t.video_url;
-      if (t.poster_url) v.poster = t.poster_url;
-      v.muted = true;
-      v.preload = "auto";
-      v.setAttribute("playsinline", "");
-      cell.textContent = "";
-      cell.appendChild(v);
-    }
+    if (cell && v.compare_html && !cell.querySelector("video")) cell.replaceChildren(fragment(v.compare_html));
   }
 
-  function applyActions(root, t) {
+  function applyActions(root, v) {
     var retry = root.querySelector('[data-action="retry"]');
-    if (retry && !retry.hasAttribute("data-retried")) show(retry, t.can_retry);
+    if (retry && !retry.hasAttribute("data-retried")) show(retry, v.can_retry);
     // A refused prompt fails again on Retry: Remix becomes the first choice, and the page says why.
     var remix = field(root, "remix"), retryButton = field(root, "retry-button");
-    if (remix) remix.classList.toggle("primary", !!t.content_refused);
-    if (retryButton) retryButton.classList.toggle("primary", !t.content_refused);
-    show(field(root, "refused-hint"), !!t.content_refused);
-    show(root.querySelector('[data-action="cancel"]'), t.can_cancel);
-    show(root.querySelector('[data-action="delete"]'), t.can_delete);
+    if (remix) remix.classList.toggle("primary", !!v.content_refused);
+    if (retryButton) retryButton.classList.toggle("primary", !v.content_refused);
+    show(field(root, "refused-hint"), !!v.content_refused);
+    show(root.querySelector('[data-action="cancel"]'), v.can_cancel);
+    show(root.querySelector('[data-action="delete"]'), v.can_delete);
   }
 
-  function showPlayer(slot, t) {
-    var video = document.createElement("video");
-    video.controls = true;
-    video.preload = "metadata";
-    video.setAttribute("playsinline", "");
-    if (t.poster_url) video.poster = t.poster_url;
-    video.src = t.video_url;
-    slot.appendChild(video);
-    var meta = document.createElement("p");
-    meta.className = "video-meta";
-    if (t.video_meta) meta.appendChild(document.createTextNode(t.video_meta + " · "));
-    var link = document.createElement("a");
-    link.href = t.download_url;
-    link.setAttribute("download", "");
-    link.textContent = "Download";
-    meta.appendChild(link);
-    slot.appendChild(meta);
+  /** Server-rendered HTML (escaped by the templates) as nodes; a <template> parses a <tr> too. */
+  function fragment(html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html.trim();
+    return tpl.content;
+  }
+
+  /** The fragment each live row or card was last made from. */
+  var shown = new WeakMap();
+
+  /** A history row or card becomes the server's rendering of its task as it is now; a ticked
+   *  box stays ticked and keeps the focus. An unchanged fragment leaves a playing preview be. */
+  function replaceFragment(el, html) {
+    if (shown.get(el) === html) return;
+    var next = fragment(html).firstElementChild;
+    if (!next) return;
+    var pick = el.querySelector("input.pick"), nextPick = next.querySelector("input.pick");
+    var focused = pick && document.activeElement === pick;
+    if (pick && nextPick) nextPick.checked = pick.checked;
+    el.replaceWith(next);
+    shown.set(next, html);
+    if (focused && nextPick) nextPick.focus();
   }
 
   /** A new attempt or derived task appears in its parent's family list at once. */
-  function addToFamily(t) {
+  function addToFamily(e) {
     var article = document.querySelector("article.task");
-    if (!article || String(t.parent_id) !== article.getAttribute("data-task-id")) return;
+    if (!article || !e.view.family_html || String(e.task.parent_id) !== article.getAttribute("data-task-id")) return;
     var list = field(article, "family-list");
-    if (!list || list.querySelector('[data-child-id="' + t.id + '"]')) return;
-    var li = document.createElement("li");
-    li.setAttribute("data-child-id", String(t.id));
-    li.setAttribute("data-task-id", String(t.id));
-    li.appendChild(document.createTextNode(t.relation + ": "));
-    var a = document.createElement("a");
-    a.href = t.url;
-    a.textContent = "task " + t.id;
-    li.appendChild(a);
-    li.appendChild(document.createTextNode(" "));
-    var badge = document.createElement("span");
-    badge.setAttribute("data-field", "status");
-    badge.className = "status status-" + t.status;
-    badge.textContent = t.status_label;
-    li.appendChild(badge);
-    list.appendChild(li);
+    if (!list || list.querySelector('[data-child-id="' + e.id + '"]')) return;
+    list.appendChild(fragment(e.view.family_html));
     show(field(article, "family"), true);
-    if (t.lineage === "retry") {
+    if (e.task.lineage === "retry") {
       var retry = article.querySelector('[data-action="retry"]');
       if (retry) { retry.setAttribute("data-retried", ""); retry.hidden = true; }
     }
   }
 
-  function cell(text, href, label) {
-    var td = document.createElement("td");
-    if (label) td.setAttribute("data-label", label);
-    if (href) {
-      var a = document.createElement("a");
-      a.href = href;
-      a.textContent = text;
-      td.appendChild(a);
-    } else {
-      td.textContent = text;
-    }
-    return td;
-  }
-
-  /** The status badge and progress bar applyStatus fills in, as the row and card partials have them. */
-  function appendStatus(parent) {
-    var badge = document.createElement("span");
-    badge.setAttribute("data-field", "status");
-    parent.appendChild(badge);
-    parent.appendChild(document.createTextNode(" "));
-    var bar = document.createElement("progress");
-    bar.max = 100;
-    bar.setAttribute("data-field", "progress");
-    parent.appendChild(bar);
-  }
-
-  /** The checkbox that puts a task in the history's compare / download selection. */
-  function pickBox(t) {
-    var pick = document.createElement("input");
-    pick.type = "checkbox";
-    pick.className = "pick";
-    pick.name = "ids";
-    pick.value = String(t.id);
-    pick.setAttribute("form", "compare-form");
-    pick.setAttribute("aria-label", "Select task " + t.id + " to compare");
-    return pick;
-  }
-
-  function newRow(t) {
-    var tr = document.createElement("tr");
-    tr.setAttribute("data-task-id", String(t.id));
-    var idCell = cell(String(t.id), t.url, "#");
-    var pick = pickBox(t);
-    idCell.insertBefore(document.createTextNode(" "), idCell.firstChild);
-    idCell.insertBefore(pick, idCell.firstChild);
-    tr.appendChild(idCell);
-    var prompt = cell(t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt, t.url, "Prompt");
-    prompt.className = "prompt-cell";
-    tr.appendChild(prompt);
-    tr.appendChild(cell(t.aspect_ratio + " · " + t.resolution + " · " + t.duration + "\u00a0s", null, "Shape"));
-    var st = document.createElement("td");
-    st.setAttribute("data-label", "Status");
-    appendStatus(st);
-    tr.appendChild(st);
-    tr.appendChild(cell(new Date(t.created_at * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC", null, "Created"));
-    applyStatus(tr, t);
-    return tr;
-  }
-
-  /** A grid card as partials/task_card renders it (the video and thumbnail come when archived). */
-  function newCard(t) {
-    var li = document.createElement("li");
-    li.className = "card";
-    li.setAttribute("data-task-id", String(t.id));
-    var media = document.createElement("a");
-    media.className = "card-media";
-    media.href = t.url;
-    media.setAttribute("aria-label", "Task " + t.id);
-    var ph = document.createElement("span");
-    ph.className = "card-placeholder";
-    media.appendChild(ph);
-    li.appendChild(media);
-    var body = document.createElement("div");
-    body.className = "card-body";
-    var pick = pickBox(t);
-    body.appendChild(pick);
-    var prompt = document.createElement("a");
-    prompt.className = "card-prompt";
-    prompt.href = t.url;
-    prompt.title = t.prompt;
-    prompt.textContent = t.prompt.length > 90 ? t.prompt.slice(0, 89) + "…" : t.prompt;
-    body.appendChild(prompt);
-    var meta = document.createElement("p");
-    meta.className = "card-meta";
-    appendStatus(meta);
-    meta.appendChild(document.createTextNode(" " + t.aspect_ratio + " · " + t.resolution + " · " + t.duration + "\u00a0s · #" + t.id));
-    body.appendChild(meta);
-    li.appendChild(body);
-    applyStatus(li, t);
-    return li;
-  }
-
   /** Live lists keep their meaning: the newest N, N being the page's own size. */
-  function addRow(t) {
+  function addRow(e) {
     document.querySelectorAll('table[data-live="tasks"] tbody, ul[data-live="tasks"]').forEach(function (body) {
-      if (body.querySelector('[data-task-id="' + t.id + '"]')) return;
+      if (body.querySelector('[data-task-id="' + e.id + '"]')) return;
       var empty = body.querySelector(".empty");
       if (empty) empty.remove();
-      body.insertBefore(body.tagName === "UL" ? newCard(t) : newRow(t), body.firstChild);
+      var html = body.tagName === "UL" ? e.view.card_html : e.view.row_html;
+      var item = fragment(html).firstElementChild;
+      if (!item) return;
+      shown.set(item, html);
+      body.insertBefore(item, body.firstChild);
       var host = body.tagName === "UL" ? body : body.parentNode;
       var limit = parseInt(host.getAttribute("data-limit"), 10) || 50;
       var rows = body.querySelectorAll("[data-task-id]");
       for (var i = limit; i < rows.length; i++) rows[i].remove();
     });
-  }
-
-  /** A card's thumbnail and preview once its video is archived (live). */
-  function fillCard(li, t) {
-    if (!t.video_url || li.querySelector("[data-preview]")) return;
-    var media = li.querySelector(".card-media");
-    if (!media) return;
-    media.textContent = "";
-    if (t.thumb_url) {
-      var img = document.createElement("img");
-      img.src = t.thumb_url;
-      img.alt = "";
-      img.loading = "lazy";
-      media.appendChild(img);
-    }
-    var v = document.createElement("video");
-    v.setAttribute("data-preview", "");
-    v.setAttribute("data-src", t.video_url);
-    v.muted = true;
-    v.loop = true;
-    v.preload = "none";
-    v.setAttribute("playsinline", "");
-    v.setAttribute("aria-hidden", "true");
-    v.tabIndex = -1;
-    media.appendChild(v);
   }
 
   /** Hovering or focusing a card plays its video muted; leaving stops it. */

@@ -159,10 +159,11 @@ public final class EventHub: Sendable {
             while true {
                 let batch = try feed.events(after: cursor, limit: 500)
                 guard let last = batch.last else { break }
-                // Encoded once for every stream, not once per stream.
-                let encoded = batch.map { ($0, $0.encoded) }
-                for s in state.streams where s.lastEventID >= cursor {
-                    queue(encoded, to: s, now: now)
+                // Encoded once for every stream, not once per stream (and not at all for none).
+                let live = state.streams.filter { $0.lastEventID >= cursor }
+                if !live.isEmpty {
+                    let encoded = batch.map { ($0, $0.encoded) }
+                    for s in live { queue(encoded, to: s, now: now) }
                 }
                 cursor = last.id
                 if batch.count < 500 { break }

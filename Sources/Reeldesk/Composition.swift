@@ -58,10 +58,13 @@ public enum Composition {
             logger.warning("REELDESK_MAX_STREAMS lowered to fit the descriptor limit", metadata: ["streams": "\(config.effectiveMaxStreams)"])
         }
         let path = config.databasePath
-        let hub = try EventHub(config: fcgi, wakePath: config.hubWakePath, logger: logger) { TaskEventFeed(db: try Database(path: path)) }
         let views = try Views.load(directory: config.templatesDir)
+        let fragments = TaskFragments(views: views)
+        let hub = try EventHub(config: fcgi, wakePath: config.hubWakePath, logger: logger) {
+            TaskEventFeed(db: try Database(path: path), fragments: fragments)
+        }
         let secret = try ServerSecret.loadOrCreate(path: config.secretPath)
-        let context = AppContext(config: config, views: views, hub: hub, logger: logger, secret: secret)
+        let context = AppContext(config: config, views: views, fragments: fragments, hub: hub, logger: logger, secret: secret)
         return Web(context: context, hub: hub, fastCGI: fcgi)
     }
 }

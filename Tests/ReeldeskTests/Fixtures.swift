@@ -11,6 +11,11 @@ enum Fixtures {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let templatesDir = repoRoot + "/templates"
 
+    /// The task fragments as `serve` renders them, from the repo's templates.
+    static func fragments() throws -> TaskFragments {
+        TaskFragments(views: try Views.load(directory: templatesDir))
+    }
+
     static func migratedDatabase() throws -> Database {
         let db = try Database(path: NSTemporaryDirectory() + "reeldesk-test-\(UUID().uuidString).sqlite3")
         try Schema.migrate(db)

@@ -10,10 +10,10 @@ import Testing
         let t = try store.create(NewTask(parameters: Fixtures.parameters), now: 1000).task
         #expect(t.status == .queued && t.parameters == Fixtures.parameters && t.createdAt == 1000)
         #expect(t.idempotencyKey.count == 36)
-        let events = try TaskEventFeed(db: db).events(after: 0, limit: 10)
+        let events = try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10)
         #expect(events.count == 1 && events[0].name == "task.created" && events[0].taskID == t.id)
         #expect(events[0].data.contains("\"status\":\"queued\""))
-        #expect(try TaskEventFeed(db: db).latestEventID() == events[0].id)
+        #expect(try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).latestEventID() == events[0].id)
     }
 
     @Test func listIsNewestFirstWithKeysetCursor() throws {
@@ -36,11 +36,11 @@ import Testing
         #expect(stored == ["{\"id\":\(t.id),\"version\":1,\"owner\":null,\"visibility\":\"team\"}",
                            "{\"id\":\(t.id),\"version\":2,\"owner\":null,\"visibility\":\"team\"}"])
         #expect(!stored.contains { $0.contains(Fixtures.parameters.prompt) }, "no prompt, no label, no URL in the table")
-        let delivered = try TaskEventFeed(db: db).events(after: 0, limit: 10)
+        let delivered = try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10)
         #expect(delivered.allSatisfy { $0.data.contains("\"progress\":40") }, "a replay shows the task as it is now")
         try store.update(t.id) { $0.status = .failed }
         _ = try store.delete(t.id)
-        let afterDelete = try TaskEventFeed(db: db).events(after: 0, limit: 10)
+        let afterDelete = try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10)
         #expect(afterDelete.allSatisfy { $0.name == "task.deleted" && !$0.data.contains(Fixtures.parameters.prompt) })
     }
 }

@@ -115,21 +115,21 @@ import WebCore
         n.visibility = .team
         let t = try store.create(n).task
         try store.update(t.id) { $0.visibility = .private }
-        let events = try TaskEventFeed(db: db).events(after: 0, limit: 10)
+        let events = try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10)
         #expect(events.count == 2 && events.allSatisfy { $0.audience == .owner(7) }, "a replay follows the task's visibility now")
         #expect(!Viewer.testing(.member, id: 8).mayReceive(.owner(7)) && Viewer.testing(.member, id: 7).mayReceive(.owner(7)))
         #expect(Viewer.testing(.admin, id: 1).mayReceive(.owner(7)) && !Viewer.testing(.admin, id: 1).mayReceive(.nobody))
         // Made private: the others are told it is gone for them; the owner and admins are not.
         try store.appendEvent(kind: TaskEvent.hidden, task: try #require(try store.find(t.id)), now: 0)
-        let hidden = try #require(try TaskEventFeed(db: db).events(after: 0, limit: 10).last)
+        let hidden = try #require(try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10).last)
         #expect(hidden.name == TaskEvent.deleted && hidden.data == "{\"id\":\(t.id),\"hidden\":true}" && hidden.audience == .othersThan(7))
         #expect(Viewer.testing(.member, id: 8).mayReceive(hidden.audience) && Viewer.testing(.viewer, id: 9).mayReceive(hidden.audience))
         #expect(!Viewer.testing(.member, id: 7).mayReceive(hidden.audience) && !Viewer.testing(.admin, id: 1).mayReceive(hidden.audience))
         try store.update(t.id) { $0.visibility = .team }
-        #expect(try TaskEventFeed(db: db).events(after: 0, limit: 10).filter { $0.data.contains("hidden") }.isEmpty, "shared again: a replay does not hide it")
+        #expect(try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10).filter { $0.data.contains("\"hidden\":true") }.isEmpty, "shared again: a replay does not hide it")
         _ = try store.update(t.id) { $0.cancel() }
         _ = try store.delete(t.id)
-        let deleted = try #require(try TaskEventFeed(db: db).events(after: 0, limit: 10).last)
+        let deleted = try #require(try TaskEventFeed(db: db, fragments: try Fixtures.fragments()).events(after: 0, limit: 10).last)
         #expect(deleted.name == TaskEvent.deleted && deleted.audience == .everyone && deleted.data == "{\"id\":\(t.id)}",
                 "deleted while shared: everyone is told")
         #expect(SessionEnding(sessionID: 3, userID: 5).matches("{\"session\":3}") && SessionEnding(sessionID: 3, userID: 5).matches("{\"user\":5}"))

@@ -4,7 +4,8 @@ import Logging
 @testable import Reeldesk
 import ReeldeskDomain
 import ReeldeskStore
-import ReeldeskWeb
+@testable import ReeldeskWeb
+import Templating
 import Testing
 import WebCore
 
@@ -44,22 +45,32 @@ import WebCore
         #expect(cache.count <= 3, "the cache stays within its bound")
     }
 
-    func layout(_ page: [String: Any]) -> [String: Any] {
-        page.merging(["page_title": "T", "csrf_token": "tok123", "simulated": true, "request_id": "rid9", "last_event_id": "5", "can_submit": true]) { a, _ in a }
+    let layout = LayoutView(pageTitle: "T", csrfToken: "tok123", simulated: true, requestID: "rid9", lastEventID: "5", viewerID: "1",
+                            viewer: .init(displayName: "Ada", role: "member", isAdmin: false, canSubmit: true, canSignOut: true),
+                            alerts: [], flash: nil)
+
+    func page(_ name: String, _ model: some Encodable) throws -> String { try views.render(name, model, layout: layout) }
+
+    func fields(_ form: NewTaskFormView) -> NewTaskFormFields { form.fields(keptURL: { "/uploads/" + $0 }, uploadsPrivate: false, publicURL: "") }
+
+    func home(_ form: NewTaskFormView, rows: String = "", cachedFields: Bool = false) throws -> String {
+        let formView = TaskFormView(
+            fieldsHTML: cachedFields ? RenderedHTML(try views.render("partials/task_form_fields", fields(form))) : nil,
+            fields: cachedFields ? nil : fields(form), errors: cachedFields ? nil : FieldErrorsView(form.errors), submissionToken: "sub1",
+            visibilityOptions: [OptionView(value: "team", label: "Team", selected: true)], spend: nil)
+        return try page("pages/home", HomePageView(title: "New video", canSubmit: true, form: formView, rowsHTML: RenderedHTML(rows),
+                                                   hasTasks: !rows.isEmpty, liveLimit: "10", canCompare: !rows.isEmpty))
     }
 
     /// The default form's fields, rendered once and spliced, give exactly the page rendered whole.
     @Test func theCachedDefaultFieldsRenderTheSamePage() throws {
-        let form = NewTaskFormView.defaults.context
-        let whole = try views.render("pages/home", layout(["form": form, "rows_html": "", "has_tasks": false]))
-        var spliced = form
-        spliced["fields_html"] = try views.render("partials/task_form_fields", form)
-        #expect(try views.render("pages/home", layout(["form": spliced, "rows_html": "", "has_tasks": false])) == whole)
+        let whole = try home(NewTaskFormView.defaults)
+        #expect(try home(NewTaskFormView.defaults, cachedFields: true) == whole)
         #expect(whole.contains("name=\"prompt\"") && whole.contains("name=\"first_frame\""))
     }
 
     @Test func homeRendersTheFormWithDefaults() throws {
-        let html = try views.render("pages/home", layout(["form": NewTaskFormView.defaults.context, "rows_html": try rows([task()]), "has_tasks": true]))
+        let html = try home(NewTaskFormView.defaults, rows: try rows([task()]))
         #expect(html.contains("name=\"csrf_token\" value=\"tok123\""))
         #expect(html.contains("<option value=\"720p\" selected>"))
         #expect(html.contains("value=\"16:9\" checked"))
@@ -72,23 +83,34 @@ import WebCore
         var f = FormData()
         f.append("prompt", "<b>bold</b>")
         f.append("duration", "13")
-        let view = NewTaskFormView(submitted: f, errors: [FieldError(field: "duration", message: "Duration must be 4 to 12.")])
-        let html = try views.render("pages/home", layout(["form": view.context, "tasks": [], "has_tasks": false]))
+        let html = try home(NewTaskFormView(submitted: f, errors: [FieldError(field: "duration", message: "Duration must be 4 to 12.")]))
         #expect(html.contains("Duration must be 4 to 12."))
+        #expect(html.contains("aria-describedby=\"duration-error\""))
         #expect(html.contains("&lt;b&gt;bold&lt;/b&gt;</textarea>"))
         #expect(html.contains("Please fix 1 problem(s)"))
         #expect(html.contains("No tasks yet"))
     }
 
     @Test func historyRendersRowsAndPager() throws {
-        let html = try views.render("pages/tasks", layout(["rows_html": try rows([task()]), "has_tasks": true, "older_url": "/tasks?before=3"]))
+        let view = HistoryPageView(cardsHTML: nil, rowsHTML: RenderedHTML(try rows([task()])), grid: false, gridURL: "/tasks", listURL: "/tasks?view=list",
+                                   hasTasks: true, isFirstPage: false, isFiltered: false, liveLimit: "50",
+                                   filter: HistoryFilterView(TaskFilter(), accounts: []), olderURL: "/tasks?before=3", newerURL: nil, newestURL: nil,
+                                   oldestFirst: false, queryErrors: [])
+        let html = try page("pages/tasks", view)
         #expect(html.contains("<tr data-task-id=\"1\">"))
         #expect(html.contains("href=\"/tasks?before=3\""))
         #expect(html.contains("9:16 · 720p · 6&nbsp;s"))
+        #expect(!html.contains("data-field=\"family-filter\""), "no family notice without a family filter")
+    }
+
+    func taskPage(_ t: TaskRecord, canManage: Bool) throws -> String {
+        let detail = TaskDetailView(t, now: 0, parent: nil, children: [], submissionToken: "s", canCreate: canManage, canManage: canManage,
+                                    isFavourite: false, owner: nil)
+        return try page("pages/task", TaskPageView(task: TaskRowView(t), detail: detail, refreshSeconds: nil))
     }
 
     @Test func taskPageShowsEveryParameter() throws {
-        let html = try views.render("pages/task", layout(["task": TaskViews.detail(try task(.failed), now: 0)]))
+        let html = try taskPage(try task(.failed), canManage: false)
         for text in ["Task 1", "720×1280", "42", "Failed", "Content &lt;flagged&gt;", "$0.", "doubao-seedance-1-5-pro", "value=\"37\""] {
             #expect(html.contains(text), "\(text)")
         }
@@ -97,13 +119,8 @@ import WebCore
     @Test func completedTaskShowsThePlayerAndActions() throws {
         var t = try task(.completed)
         t.video = ArchivedVideo(file: "1/video.mp4", poster: "1/poster.jpg", width: 720, height: 1280, seconds: 6, fps: 24, hasAudio: true, bytes: 1_048_576)
-        var detail = TaskViews.detail(t, now: 0)
-        detail["can_create"] = true
-        detail["can_manage"] = true
-        let html = try views.render("pages/task", layout(["task": detail]))
-        detail["can_create"] = false
-        detail["can_manage"] = false
-        let viewers = try views.render("pages/task", layout(["task": detail]))
+        let html = try taskPage(t, canManage: true)
+        let viewers = try taskPage(t, canManage: false)
         #expect(!viewers.contains("/tasks/1/regenerate") && !viewers.contains("/tasks/1/delete") && !viewers.contains("/tasks/1/visibility"),
                 "a viewer's page offers no action")
         #expect(html.contains("action=\"/tasks/1/visibility\""))
@@ -119,14 +136,15 @@ import WebCore
     @Test func errorPageForEveryStatus() throws {
         for code in [400, 403, 404, 405, 413, 422, 500, 503] {
             let status = HTTPStatus(code)
-            let html = try views.render("pages/error", layout(["status": String(code), "reason": status.reason, "message": "m<", "hint": ErrorPages.hint(for: status)]))
+            let html = try page("pages/error", ErrorPageView(status: String(code), reason: status.reason, message: "m<", hint: ErrorPages.hint(for: status)))
             #expect(html.contains("<span class=\"code\">\(code)</span> \(status.reason)"))
             #expect(html.contains("m&lt;"))
+            #expect(html.contains("request rid9"))
         }
     }
 
     @Test func theOpenAPIDocumentRendersAsJSONNamingEveryAPIPath() throws {
-        let text = try views.render("api/openapi.json", [:])
+        let text = try views.render("api/openapi.json")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let paths = try #require(doc["paths"] as? [String: Any])
         #expect(Set(paths.keys) == ["/api/tasks", "/api/tasks/{id}", "/api/openapi.json"])
@@ -134,10 +152,10 @@ import WebCore
     }
 
     @Test func unknownTemplateThrows() {
-        #expect(throws: Views.MissingTemplate.self) { try views.render("pages/nope", [:]) }
+        #expect(throws: Views.MissingTemplate.self) { try views.render("pages/nope") }
     }
 
-    @Test func everyTemplateOptsIntoTheFastEscaper() throws {
+    @Test func everyTemplateEscapesAllButOurOwnFragments() throws {
         let root = Fixtures.templatesDir
         for case let path as String in FileManager.default.enumerator(atPath: root)! where path.hasSuffix(".mustache") {
             let text = try String(contentsOfFile: root + "/" + path, encoding: .utf8)

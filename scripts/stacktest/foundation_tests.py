@@ -349,4 +349,8 @@ def a_cached_history_row_changes_on_the_page_and_live_as_soon_as_its_task_change
     stream.close()
     import json
     mine = [json.loads(e["data"]) for e in events if e.get("event") == "task.updated"]
-    assert any(p["id"] == task_id and p["status"] == "cancelled" for p in mine), events[-3:]
+    cancelled = [p for p in mine if p["id"] == task_id and p["task"]["status"] == "cancelled"]
+    assert cancelled, events[-3:]
+    # The live update carries the very card and row the pages now render (one renderer).
+    assert cancelled[-1]["view"]["card_html"].strip() == row_of(b.get("/tasks")), cancelled[-1]["view"]["card_html"]
+    assert cancelled[-1]["view"]["row_html"].strip() == row_of(b.get("/tasks?view=list")), cancelled[-1]["view"]["row_html"]

@@ -62,13 +62,15 @@ def generation_streams_progress_and_archives_the_exact_video(stack):
     events = [e for e in s.events(100, timeout=1.0) if json.loads(e["data"])["id"] == task_id]
     s.close()
     payloads = [json.loads(e["data"]) for e in events]
-    statuses = [p["status"] for p in payloads]
-    progress = [p["progress"] for p in payloads if p["status"] == "processing"]
+    statuses = [p["task"]["status"] for p in payloads]
+    progress = [p["task"]["progress"] for p in payloads if p["task"]["status"] == "processing"]
     print("    events: %s; processing progress %s" % (" → ".join(dict.fromkeys(statuses)), progress))
     assert statuses[0] == "queued" and statuses[-1] == "completed", statuses
     assert "processing" in statuses and len(progress) >= 2 and progress == sorted(progress) and progress[-1] > progress[0], progress
     done = payloads[-1]
-    assert done["video_url"] == "/tasks/%d/video" % task_id and done["poster_url"] == "/tasks/%d/poster" % task_id, done
+    video = done["task"]["video"]
+    assert video["url"] == "/tasks/%d/video" % task_id and video["poster_url"] == "/tasks/%d/poster" % task_id, done
+    assert 'src="/tasks/%d/video"' % task_id in done["view"]["player_html"], "the player arrives rendered"
     row = task_row(stack, task_id)
     info = ffprobe(os.path.join(stack.data_dir, "media", row["video_file"]))
     video = [st for st in info["streams"] if st["codec_type"] == "video"][0]

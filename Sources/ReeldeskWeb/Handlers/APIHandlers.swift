@@ -27,13 +27,13 @@ package struct APIHandlers {
         // `next` continues in the order asked for: towards older tasks, or newer with sort=oldest.
         let cursor = filter.oldestFirst ? history.newerAfter.map { "after=\($0)" } : history.olderBefore.map { "before=\($0)" }
         let next = cursor.map { Route.apiTaskList.path + "?" + ([filter.query, "limit=\(limit)", $0].filter { !$0.isEmpty }.joined(separator: "&")) }
-        return try Self.json(APITaskList(tasks: page.compactMap { byID[$0.id] }.map(APITask.init), next: next))
+        return try Self.json(TaskListJSON(tasks: page.compactMap { byID[$0.id] }.map(TaskJSON.init), next: next))
     }
 
     /// GET /api/tasks/{id}.
     package func show(_ request: RequestContext, id: Int64) throws -> Response {
         guard let t = try store.visible(to: request.viewer).find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
-        return try Self.json(APITask(t))
+        return try Self.json(TaskJSON(t))
     }
 
     /// POST /api/tasks: JSON (or a form, for uploads). 201 with the task; 422 with every field's
@@ -69,11 +69,11 @@ package struct APIHandlers {
         case .created(let made):
             // Variations are the first task's children (lineage "variation").
             let t = made[0]
-            var r = try Self.json(APITask(t), status: .created)
+            var r = try Self.json(TaskJSON(t), status: .created)
             r.headers.set("Location", Route.apiTask(id: t.id).path)
             return r
         case .repeated(let t):
-            return try Self.json(APITask(t))
+            return try Self.json(TaskJSON(t))
         case .rejected(let errors, let status):
             return try Self.json(APIErrorBody(error: .init(status: status.code, message: status.code == 409
                 ? "The task was not stored: a budget or the in-flight limit." : "The task was not stored: see fields.",
@@ -83,7 +83,7 @@ package struct APIHandlers {
 
     /// GET /api/openapi.json.
     package func description() throws -> Response {
-        var r = Response.json(Array(try context.views.render("api/openapi.json", [:]).utf8))
+        var r = Response.json(Array(try context.views.render("api/openapi.json").utf8))
         r.headers.set("Cache-Control", "no-cache")
         return r
     }
@@ -136,119 +136,6 @@ package struct APIHandlers {
         r.headers.set("X-Content-Type-Options", "nosniff")
         return r
     }
-}
-
-/// One task as the API shows it (snake_case keys; times in seconds since 1970, UTC).
-package struct APITask: Encodable {
-    package struct Video: Encodable {
-        package let url: String
-        package let downloadUrl: String
-        package let posterUrl: String?
-        package let width: Int
-        package let height: Int
-        package let seconds: Double
-        package let fps: Double
-        package let hasAudio: Bool
-        package let bytes: Int64
-    }
-
-    package let id: Int64
-    package let url: String
-    package let status: String
-    package let progress: Int
-    package let prompt: String
-    package let model: String
-    package let duration: Int
-    package let aspectRatio: String
-    package let resolution: String
-    package let seed: Int64?
-    package let seedDrawn: Bool
-    package let audio: Bool
-    package let cameraFixed: Bool
-    package let firstFrameUrl: String?
-    package let lastFrameUrl: String?
-    package let firstFrameUploaded: Bool
-    package let lastFrameUploaded: Bool
-    package let visibility: String
-    package let ownerId: Int64?
-    package let tags: [String]
-    package let errorMessage: String?
-    package let parentId: Int64?
-    package let lineage: String?
-    package let estimatedCostUsd: Double
-    package let finalCostUsd: Double?
-    package let createdAt: Double
-    package let submittedAt: Double?
-    package let completedAt: Double?
-    package let video: Video?
-
-    package init(_ t: TaskRecord) {
-        let p = t.parameters
-        id = t.id
-        url = Route.task(id: t.id).path
-        status = t.status.rawValue
-        progress = t.progress
-        prompt = p.prompt
-        model = p.model
-        duration = p.duration
-        aspectRatio = p.aspectRatio.rawValue
-        resolution = p.resolution.rawValue
-        seed = p.seed
-        seedDrawn = t.seedDrawn
-        audio = p.audio
-        cameraFixed = p.cameraFixed
-        firstFrameUrl = p.firstFrameURL
-        lastFrameUrl = p.lastFrameURL
-        firstFrameUploaded = t.firstFrameFile != nil
-        lastFrameUploaded = t.lastFrameFile != nil
-        visibility = t.visibility.rawValue
-        ownerId = t.ownerID
-        tags = t.tags
-        errorMessage = t.errorMessage
-        parentId = t.parentTaskID
-        lineage = t.lineage?.rawValue
-        estimatedCostUsd = t.estimatedCostUSD
-        finalCostUsd = t.finalCostUSD
-        createdAt = t.createdAt
-        submittedAt = t.submittedAt
-        completedAt = t.completedAt
-        if let links = MediaLinks(t), let v = t.video {
-            video = Video(url: links.video, downloadUrl: links.download, posterUrl: links.poster, width: v.width, height: v.height,
-                          seconds: v.seconds, fps: v.fps, hasAudio: v.hasAudio, bytes: v.bytes)
-        } else {
-            video = nil
-        }
-    }
-}
-
-package struct APITaskList: Encodable {
-    package let tasks: [APITask]
-    /// The next (older) page, with the same filters; nil on the last page.
-    package let next: String?
-
-    package func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tasks, forKey: .tasks)
-        try c.encode(next, forKey: .next)  // null rather than absent: the last page says so
-    }
-
-    package enum CodingKeys: String, CodingKey { case tasks, next }
-}
-
-/// `{"error": {"status": 422, "message": "…", "fields": [{"field": "prompt", "message": "…"}]}}`.
-package struct APIErrorBody: Encodable {
-    package struct Detail: Encodable {
-        package struct Field: Encodable {
-            package let field: String
-            package let message: String
-        }
-
-        package let status: Int
-        package let message: String
-        package var fields: [Field] = []
-    }
-
-    package let error: Detail
 }
 
 /// The fields of a JSON body that are not what the description declares.

@@ -11,16 +11,14 @@ package struct AccountHandlers {
 
     package func show(_ request: RequestContext, newToken: (name: String, value: String)? = nil, status: HTTPStatus = .ok) throws -> Response {
         guard let account = request.viewer.account else { throw HTTPError(.unauthorized, "Sign in first.") }
-        let tokens = try APITokens(db: db).live(userID: account.id).map { t -> [String: Any] in
-            ["id": String(t.id), "name": t.name, "created": Formatting.utc(t.createdAt),
-             "last_used": t.lastUsedAt.map(Formatting.utc) ?? "never", "revoke_url": Route.revokeToken(id: t.id).path]
+        let tokens = try APITokens(db: db).live(userID: account.id).map { t in
+            AccountPageView.Token(id: String(t.id), name: t.name, created: Formatting.utc(t.createdAt),
+                                  lastUsed: t.lastUsedAt.map(Formatting.utc) ?? "never", revokeURL: Route.revokeToken(id: t.id).path)
         }
-        var page: [String: Any] = [
-            "name": account.name, "display_name": account.displayName, "role": account.role.rawValue,
-            "tokens": tokens, "has_tokens": !tokens.isEmpty, "create_url": Route.createToken.path,
-            "can_make_tokens": tokens.count < APITokens.maxPerAccount,
-        ]
-        if let newToken { page["new_token"] = ["name": newToken.name, "value": newToken.value] }
+        let page = AccountPageView(
+            name: account.name, displayName: account.displayName, role: account.role.rawValue, tokens: tokens, hasTokens: !tokens.isEmpty,
+            createURL: Route.createToken.path, canMakeTokens: tokens.count < APITokens.maxPerAccount,
+            newToken: newToken.map { .init(name: $0.name, value: $0.value) })
         return try pages.render("pages/account", title: "Your account", page, request: request, status: status)
     }
 

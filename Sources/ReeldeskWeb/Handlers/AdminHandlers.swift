@@ -21,31 +21,22 @@ package struct AdminHandlers {
         let top = max(rows.map(\.spent).max() ?? 0, rows.compactMap(\.budget).max() ?? 0, 0.01)
         let teamSpent = try spending.spent(owner: nil)
         let lastFailure = try db.prepare("SELECT id, error_message, updated_at FROM tasks WHERE status = 'failed' ORDER BY updated_at DESC LIMIT 1")
-            .first { ["id": String($0.int(0)), "url": Route.task(id: $0.int(0)).path, "message": $0.optionalText(1) ?? "", "at": Formatting.utc($0.double(2))] }
-        var upstream: [String: Any] = [
-            "simulated": context.config.isSimulated,
-            "url": context.config.effectiveUpstreamURL,
-            "alerts": try SystemState(db: db).alerts(),
-        ]
-        // Only when there is one: a nil stored as `Any` is a value to Mustache, and opened the section.
-        if let lastFailure { upstream["last_failure"] = lastFailure }
-        var page: [String: Any] = [
-            "upstream": upstream,
-            "spend_rows": rows.map { r -> [String: Any] in
-                ["name": r.name, "spent": Formatting.usd(r.spent), "value": String(format: "%.4f", r.spent), "max": String(format: "%.4f", top),
-                 "budget": r.budget.map(Formatting.usd) ?? "", "over": r.budget.map { r.spent > $0 } ?? false]
+            .first { AdminPageView.Failure(id: String($0.int(0)), url: Route.task(id: $0.int(0)).path, message: $0.optionalText(1), at: Formatting.utc($0.double(2))) }
+        let page = AdminPageView(
+            upstream: .init(simulated: context.config.isSimulated, url: context.config.effectiveUpstreamURL, alerts: try SystemState(db: db).alerts(),
+                            lastFailure: lastFailure),
+            spendRows: rows.map { r in
+                .init(name: r.name, spent: Formatting.usd(r.spent), value: String(format: "%.4f", r.spent), max: String(format: "%.4f", top),
+                      budget: r.budget.map(Formatting.usd), over: r.budget.map { r.spent > $0 } ?? false)
             },
-            "team_spent": Formatting.usd(teamSpent),
-            "team_budget_text": settings.teamMonthlyBudgetUSD.map(Formatting.usd) ?? "none",
-            "settings": [
-                "team_budget": settings.teamMonthlyBudgetUSD.map { String(format: "%.2f", $0) } ?? "",
-                "rate_audio": String(settings.ratePerMillionWithAudio), "rate_silent": String(settings.ratePerMillionSilent),
-                "max_in_flight": String(settings.maxInFlightPerUser),
-                "visibility_options": Visibility.allCases.map { ["value": $0.rawValue, "selected": $0 == settings.defaultVisibility] },
-            ] as [String: Any],
-            "month": Formatting.utc(Spending.monthStart(Date().timeIntervalSince1970)).prefix(7).description,
-        ]
-        if let notice { page["notice"] = notice }
+            teamSpent: Formatting.usd(teamSpent),
+            teamBudgetText: settings.teamMonthlyBudgetUSD.map(Formatting.usd) ?? "none",
+            settings: .init(teamBudget: settings.teamMonthlyBudgetUSD.map { String(format: "%.2f", $0) },
+                            rateAudio: String(settings.ratePerMillionWithAudio), rateSilent: String(settings.ratePerMillionSilent),
+                            maxInFlight: String(settings.maxInFlightPerUser),
+                            visibilityOptions: Visibility.allCases.map { OptionView(value: $0.rawValue, selected: $0 == settings.defaultVisibility) }),
+            month: Formatting.utc(Spending.monthStart(Date().timeIntervalSince1970)).prefix(7).description,
+            notice: notice)
         return try pages.render("pages/admin", title: "Admin", page, request: request, status: status)
     }
 
@@ -83,20 +74,15 @@ package struct AdminHandlers {
                status: HTTPStatus = .ok) throws -> Response {
         let spending = Spending(db: db)
         let accounts = try AccountStore(db: db).list()
-        var page: [String: Any] = [
-            "users": try accounts.map { a -> [String: Any] in
-                [
-                    "id": String(a.id), "name": a.name, "display_name": a.displayName, "role": a.role.rawValue,
-                    "disabled": a.disabled, "budget": a.monthlyBudgetUSD.map { String(format: "%.2f", $0) } ?? "",
-                    "spent": Formatting.usd(try spending.spent(owner: a.id)), "url": Route.updateUser(id: a.id).path,
-                    "roles": Role.assignable.map { ["value": $0.rawValue, "selected": $0 == a.role] },
-                    "is_self": a.id == request.viewer.id, "sso_only": a.passwordHash == nil,
-                ]
+        let page = AdminUsersPageView(
+            users: try accounts.map { a in
+                .init(id: String(a.id), name: a.name, displayName: a.displayName, role: a.role.rawValue, disabled: a.disabled,
+                      budget: a.monthlyBudgetUSD.map { String(format: "%.2f", $0) }, spent: Formatting.usd(try spending.spent(owner: a.id)),
+                      url: Route.updateUser(id: a.id).path, roles: Role.assignable.map { OptionView(value: $0.rawValue, selected: $0 == a.role) },
+                      isSelf: a.id == request.viewer.id, ssoOnly: a.passwordHash == nil)
             },
-            "roles": Role.assignable.map { ["value": $0.rawValue, "selected": $0 == .member] },
-        ]
-        if let notice { page["notice"] = notice }
-        if let shownPassword { page["shown_password"] = ["name": shownPassword.name, "password": shownPassword.password] }
+            roles: Role.assignable.map { OptionView(value: $0.rawValue, selected: $0 == .member) },
+            notice: notice, shownPassword: shownPassword.map { .init(name: $0.name, password: $0.password) })
         var r = try pages.render("pages/admin_users", title: "Accounts", page, request: request, status: status)
         if shownPassword != nil { r.headers.set("Cache-Control", "no-store") }
         return r
@@ -170,20 +156,18 @@ package struct AdminHandlers {
         let (filter, before) = (asked.filter, asked.before)
         let rows = try AuditLog(db: db).entries(filter, before: before, limit: 101)
         let shown = rows.prefix(100)
-        var page: [String: Any] = [
-            "entries": shown.map(AuditViews.row),
-            "has_entries": !shown.isEmpty,
-            "actions": AuditAction.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == filter.action] },
-            "actor": filter.actor ?? "", "task": filter.taskID.map(String.init) ?? "",
-            // A day field shows only a day: anything else was not used as one either.
-            "since": asked.since ?? "", "until": asked.until ?? "",
-            "csv_url": Route.auditCSV.path + (request.query.isEmpty ? "" : "?" + request.query),
-        ]
+        var older: String?
         if rows.count > 100, let last = shown.last {
             var items = q.fields.filter { $0.name != "before" }.map { ($0.name, $0.value) }
             items.append(("before", String(last.id)))
-            page["older_url"] = Route.audit.path + "?" + items.map { "\(URLEncodedForm.encode($0.0))=\(URLEncodedForm.encode($0.1))" }.joined(separator: "&")
+            older = Route.audit.path + "?" + items.map { "\(URLEncodedForm.encode($0.0))=\(URLEncodedForm.encode($0.1))" }.joined(separator: "&")
         }
+        let page = AuditPageView(
+            entries: shown.map(AuditViews.Row.init), hasEntries: !shown.isEmpty,
+            actions: AuditAction.allCases.map { OptionView(value: $0.rawValue, selected: $0.rawValue == filter.action) },
+            // A day field shows only a day: anything else was not used as one either.
+            actor: filter.actor, task: filter.taskID.map(String.init), since: asked.since, until: asked.until,
+            csvURL: Route.auditCSV.path + (request.query.isEmpty ? "" : "?" + request.query), olderURL: older)
         return try pages.render("pages/admin_audit", title: "Audit log", page, request: request)
     }
 

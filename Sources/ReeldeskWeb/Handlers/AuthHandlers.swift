@@ -96,8 +96,7 @@ package struct AuthHandlers {
     }
 
     private func render(_ request: RequestContext, name: String, next: String, error: String?, status: HTTPStatus) throws -> Response {
-        var page: [String: Any] = ["name": name, "next": next, "sso": context.config.trustedUserHeader != nil]
-        if let error { page["error"] = error }
+        let page = LoginPageView(name: name, next: next, sso: context.config.trustedUserHeader != nil, error: error)
         return try pages.render("pages/login", title: "Sign in", page, request: request, status: status)
     }
 

@@ -16,7 +16,7 @@ package struct CompareHandler {
         }
         let tasks = try store.visible(to: request.viewer).chosen(ids)
         let title = "Compare " + ids.map { "#\($0)" }.joined(separator: ", ")
-        return try pages.render("pages/compare", title: title, ["compare": CompareView.context(tasks)], request: request,
-                                lastEventID: try TaskEventFeed(db: store.db).latestEventID())
+        return try pages.render("pages/compare", title: title, ComparePageView(compare: CompareView(tasks)), request: request,
+                                lastEventID: try store.latestEventID())
     }
 }

@@ -10,12 +10,12 @@ import WebCore
 /// session ends (logout, password reset, account disabled).
 package struct EventsHandler {
     package let context: AppContext
-    package let events: TaskEventFeed
+    package let store: TaskStore
 
     package func stream(_ request: RequestContext) throws -> Response {
         let query = try EventsQuery.parse(request.queryItems)
         let resume = ServerSentEvent.parseLastEventID(request.headers["Last-Event-ID"]) ?? query.after
-        let start = try resume ?? events.latestEventID()
+        let start = try resume ?? store.latestEventID()
         let taskFilter = query.task
         let viewer = request.viewer
         let ending = SessionEnding(sessionID: viewer.sessionID, userID: viewer.id)

@@ -70,8 +70,8 @@ package struct TaskActions {
     package func confirmDelete(_ request: RequestContext, id: Int64) throws -> Response {
         let t = try managedTask(id, request)
         guard t.status.isTerminal else { throw HTTPError(HTTPStatus(409), "Task \(id) is still running; cancel it before deleting it.") }
-        let page: [String: Any] = ["task": TaskViews.row(t), "delete_url": Route.deleteTask(id: id).path, "task_url": Route.task(id: id).path,
-                                   "submission_token": SubmissionToken.make()]
+        let page = DeletePageView(task: TaskRowView(t), deleteURL: Route.deleteTask(id: id).path, taskURL: Route.task(id: id).path,
+                                  submissionToken: SubmissionToken.make())
         return try pages.render("pages/delete", title: "Delete task \(id)", page, request: request)
     }
 

@@ -1,13 +1,13 @@
 import Foundation
 import ReeldeskDomain
 import ReeldeskStore
+import Templating
 import WebCore
 
 /// The task pages: the new-task form (home), creating a task, the history and one task.
 package struct TaskHandlers {
     package let context: AppContext
     package let store: TaskStore
-    package let events: TaskEventFeed
     package let pages: PageRenderer
 
     package static let pageSize = 50
@@ -212,7 +212,7 @@ package struct TaskHandlers {
         let (before, after, filter) = (asked.before, asked.after, asked.filter)
         // The grid is the default; `view=list` is the table. The choice travels in every link.
         let list = asked.listView
-        let latest = try events.latestEventID()
+        let latest = try store.latestEventID()
         let visible = store.visible(to: request.viewer)
         let history = problems.isEmpty ? try HistoryPage.load(visible, filter: filter, before: before, after: after, size: Self.pageSize)
                                        : .empty
@@ -220,111 +220,85 @@ package struct TaskHandlers {
         let query = [filter.query, list ? "view=list" : ""].filter { !$0.isEmpty }.joined(separator: "&")
         let base = Route.taskList.path + (query.isEmpty ? "" : "?" + query)
         let joiner = query.isEmpty ? "?" : "&"
-        let fragments = list ? context.rowFragments : context.cardFragments
-        var page: [String: Any] = [
-            (list ? "rows_html" : "cards_html"): try fragments.rows(shown, views: context.views, load: visible.tasks),
-            "grid": !list,
-            "grid_url": Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query),
-            "list_url": Route.taskList.path + "?" + [filter.query, "view=list"].filter { !$0.isEmpty }.joined(separator: "&"),
-            "has_tasks": !shown.isEmpty,
-            // New tasks are inserted live only into the unfiltered first page; rows shown anywhere update live.
-            "is_first_page": before == nil && after == nil && filter.isEmpty,
-            "is_filtered": !filter.isEmpty,
-            "can_compare": true,
-            "live_limit": String(Self.pageSize),
-            "filter": try HistoryFilterView.context(filter, accounts: AccountStore(db: store.db).list()),
-        ]
-        if let cursor = history.olderBefore { page["older_url"] = base + joiner + "before=\(cursor)" }
-        if let cursor = history.newerAfter { page["newer_url"] = base + joiner + "after=\(cursor)" }
-        // A jump back to the first page, from anywhere else.
-        if before != nil || after != nil { page["newest_url"] = base }
-        page["oldest_first"] = filter.oldestFirst
-        if !problems.isEmpty {
-            page["query_errors"] = problems.map { ["message": $0.sentence] }
-            page["is_first_page"] = false
-            if var form = page["filter"] as? [String: Any] {
-                form["active"] = true  // the Clear link
-                page["filter"] = form
-            }
-        }
+        let fragments = list ? context.fragments.rows : context.fragments.cards
+        let shownHTML = RenderedHTML(try fragments.rows(shown, views: context.views, load: visible.tasks))
+        var filterForm = HistoryFilterView(filter, accounts: try AccountStore(db: store.db).list())
+        if !problems.isEmpty { filterForm.active = true }  // the Clear link
+        let page = HistoryPageView(
+            cardsHTML: list ? nil : shownHTML, rowsHTML: list ? shownHTML : nil, grid: !list,
+            gridURL: Route.taskList.path + (filter.isEmpty ? "" : "?" + filter.query),
+            listURL: Route.taskList.path + "?" + [filter.query, "view=list"].filter { !$0.isEmpty }.joined(separator: "&"),
+            hasTasks: !shown.isEmpty,
+            isFirstPage: before == nil && after == nil && filter.isEmpty && problems.isEmpty,
+            isFiltered: !filter.isEmpty, liveLimit: String(Self.pageSize), filter: filterForm,
+            olderURL: history.olderBefore.map { base + joiner + "before=\($0)" },
+            newerURL: history.newerAfter.map { base + joiner + "after=\($0)" },
+            newestURL: before != nil || after != nil ? base : nil,
+            oldestFirst: filter.oldestFirst,
+            queryErrors: problems.map { .init(message: $0.sentence) })
         return try pages.render("pages/tasks", title: "History", page, request: request,
                                 status: problems.isEmpty ? .ok : .badRequest, lastEventID: latest)
     }
 
     /// GET /tasks/{id}: every parameter, the live status, and the task's family.
     package func show(_ request: RequestContext, id: Int64) throws -> Response {
-        let latest = try events.latestEventID()
+        let latest = try store.latestEventID()
         let visible = store.visible(to: request.viewer)
         guard let task = try visible.find(id) else { throw HTTPError(.notFound, "There is no task \(id).") }
         let parent = try task.parentTaskID.flatMap { try visible.find($0) }
         let children = try visible.children(of: id)
-        var detail = TaskViews.detail(task, now: Date().timeIntervalSince1970, children: children)
-        detail["family"] = TaskViews.family(task, parent: parent, children: children)
-        detail["submission_token"] = SubmissionToken.make()
-        detail["can_create"] = request.viewer.role >= .member
-        detail["can_manage"] = request.viewer.canManage(task)
-        detail["is_favourite"] = try Favourites(db: store.db).contains(user: request.viewer.id, task: id)
-        detail["owner"] = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName ?? "—"
-        var page: [String: Any] = ["task": detail]
+        let owner = try task.ownerID.flatMap { try AccountStore(db: store.db).find(id: $0) }?.displayName
+        let detail = TaskDetailView(task, now: Date().timeIntervalSince1970, parent: parent, children: children,
+                                    submissionToken: SubmissionToken.make(), canCreate: request.viewer.role >= .member,
+                                    canManage: request.viewer.canManage(task),
+                                    isFavourite: try Favourites(db: store.db).contains(user: request.viewer.id, task: id), owner: owner)
         // Without JavaScript there are no live updates: the page reloads itself while the task runs.
-        if !task.status.isTerminal { page["refresh_seconds"] = String(Self.noScriptRefreshSeconds) }
+        let page = TaskPageView(task: TaskRowView(task), detail: detail,
+                                refreshSeconds: task.status.isTerminal ? nil : String(Self.noScriptRefreshSeconds))
         return try pages.render("pages/task", title: "Task \(id)", page, request: request, lastEventID: latest)
     }
 
     /// `defaultFields`: the form is the untouched default, whose fields are the same for every
     /// person (per-request tokens, visibility and spend sit outside them): rendered once, reused.
     private func renderHome(_ request: RequestContext, form: NewTaskFormView, status: HTTPStatus, defaultFields: Bool = false) throws -> Response {
-        let latest = try events.latestEventID()
+        let latest = try store.latestEventID()
         let visible = store.visible(to: request.viewer)
         let recent = try visible.keys(limit: Self.recentCount)
-        // The fields' own context: the form as sent (or its defaults), kept uploads with links.
-        func fieldsContext() -> [String: Any] {
-            var c = form.context
-            // Only true with a real key: the simulator fetches the portal's own links.
-            c["uploads_private"] = !context.config.isSimulated && !context.config.publicURLIsReachable
-            c["public_url"] = context.config.publicURL
-            // A kept upload is shown through a short-lived signed link (uploads are not public).
+        // The fields as sent (or their defaults); a kept upload is shown through a short-lived
+        // signed link (uploads are not public). Uploads are private only with a real key: the
+        // simulator fetches the portal's own links.
+        func fields() -> NewTaskFormFields {
             let expires = Int64(Date().timeIntervalSince1970 + UploadStore.holdSeconds)
-            for (field, k) in form.kept {
-                guard var kept = c["\(field)_kept"] as? [String: Any] else { continue }
-                kept["url"] = context.uploadLinks.path(for: k.name, expires: expires)
-                c["\(field)_kept"] = kept
+            return form.fields(keptURL: { context.uploadLinks.path(for: $0, expires: expires) },
+                               uploadsPrivate: !context.config.isSimulated && !context.config.publicURLIsReachable,
+                               publicURL: context.config.publicURL)
+        }
+        let canSubmit = request.viewer.role >= .member
+        var formView: TaskFormView?
+        if canSubmit {
+            // The default fields are the same for everyone: rendered once, and not even built again.
+            let cached = defaultFields ? RenderedHTML(try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fields()) }) : nil
+            let settings = try TeamSettings.load(store.db, config: context.config)
+            let visibility = form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue
+            var spend: TaskFormView.Spend?
+            if let account = request.viewer.account {
+                spend = .init(month: Formatting.usd(try Spending(db: store.db).spent(owner: account.id)),
+                              budget: account.monthlyBudgetUSD.map(Formatting.usd),
+                              rateAudio: String(settings.ratePerMillionWithAudio), rateSilent: String(settings.ratePerMillionSilent),
+                              pixels: Resolution.pixelTableJSON)
             }
-            return c
+            formView = TaskFormView(
+                fieldsHTML: cached, fields: cached == nil ? fields() : nil, errors: cached == nil ? FieldErrorsView(form.errors) : nil,
+                submissionToken: SubmissionToken.make(),
+                visibilityOptions: Visibility.allCases.map {
+                    OptionView(value: $0.rawValue, label: $0 == .team ? "Team (everyone signed in)" : "Private (only me and admins)", selected: $0.rawValue == visibility)
+                },
+                spend: spend)
         }
-        var formContext: [String: Any]
-        if defaultFields, request.viewer.role >= .member {
-            // The rest of the form needs none of the fields' values: they are not even built.
-            formContext = ["fields_html": try context.defaultFormFields.value { try context.views.render("partials/task_form_fields", fieldsContext()) }]
-        } else {
-            formContext = fieldsContext()
-        }
-        formContext["submission_token"] = SubmissionToken.make()
-        let settings = try TeamSettings.load(store.db, config: context.config)
-        formContext["visibility_options"] = Visibility.allCases.map { v -> [String: Any] in
-            ["value": v.rawValue, "label": v == .team ? "Team (everyone signed in)" : "Private (only me and admins)",
-             "selected": v.rawValue == (form.values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? settings.defaultVisibility.rawValue)]
-        }
-        if let account = request.viewer.account {
-            let spending = Spending(db: store.db)
-            formContext["spend"] = [
-                "month": Formatting.usd(try spending.spent(owner: account.id)),
-                "budget": account.monthlyBudgetUSD.map(Formatting.usd) ?? "",
-                "rate_audio": String(settings.ratePerMillionWithAudio), "rate_silent": String(settings.ratePerMillionSilent),
-                "pixels": Resolution.pixelTableJSON,
-            ] as [String: Any]
-        }
-        var page: [String: Any] = [
-            "can_submit": request.viewer.role >= .member,
-            "form": formContext,
-            "rows_html": try context.rowFragments.rows(recent, views: context.views, load: visible.tasks),
-            "has_tasks": !recent.isEmpty,
-            "is_first_page": true,
-            "live_limit": String(Self.recentCount),
-            // The rows' compare boxes belong to the page's compare form, here as in the history.
-            "can_compare": !recent.isEmpty,
-        ]
-        page["title"] = request.viewer.role >= .member ? "New video" : "Team videos"
-        return try pages.render("pages/home", title: page["title"] as! String, page, request: request, status: status, lastEventID: latest)
+        let page = HomePageView(
+            title: canSubmit ? "New video" : "Team videos", canSubmit: canSubmit, form: formView,
+            rowsHTML: RenderedHTML(try context.fragments.rows.rows(recent, views: context.views, load: visible.tasks)),
+            hasTasks: !recent.isEmpty, liveLimit: String(Self.recentCount), canCompare: !recent.isEmpty)
+        return try pages.render("pages/home", title: page.title, page, request: request, status: status, lastEventID: latest)
     }
 }

@@ -10,6 +10,16 @@ package struct HomeQuery: Equatable {
     package var remix: Int64?
     package var seedFrom: Int64?
 
+    package init(remix: Int64? = nil, seedFrom: Int64? = nil) {
+        self.remix = remix
+        self.seedFrom = seedFrom
+    }
+
+    /// The query that asks for this (`remix=3`, `seed_from=3`).
+    package var query: String {
+        [remix.map { "remix=\($0)" }, seedFrom.map { "seed_from=\($0)" }].compactMap { $0 }.joined(separator: "&")
+    }
+
     package static func parse(_ q: FormData) throws(ParameterErrors) -> HomeQuery {
         var r = QueryReader(q, emptyIsAbsent: true)
         let out = HomeQuery(remix: r.id("remix"), seedFrom: r.id("seed_from"))

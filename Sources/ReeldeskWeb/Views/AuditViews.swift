@@ -32,14 +32,29 @@ package enum AuditViews {
         }
     }
 
-    package static func row(_ e: AuditEntry) -> [String: Any] {
-        var d: [String: Any] = [
-            "id": String(e.id), "at": Formatting.utc(e.at), "at_iso": Formatting.iso(e.at), "actor": e.actorName ?? "",
-            "action": e.action, "label": label(e.action), "subject": e.subject ?? "", "address": e.address ?? "",
-            "detail": e.detail ?? "", "cost": e.costUSD.map(Formatting.usd) ?? "", "hash": String((e.paramsHash ?? "").prefix(12)),
-        ]
-        if let t = e.taskID { d["task"] = String(t); d["task_url"] = Route.task(id: t).path }
-        return d
+    /// One entry of the log's table.
+    package struct Row: Encodable {
+        let id, at, atISO: String
+        let actor: String?
+        let action, label: String
+        let subject, address, detail, cost, hash: String?
+        let task, taskURL: String?
+
+        package init(_ e: AuditEntry) {
+            id = String(e.id)
+            at = Formatting.utc(e.at)
+            atISO = Formatting.iso(e.at)
+            actor = e.actorName
+            action = e.action
+            label = AuditViews.label(e.action)
+            subject = e.subject
+            address = e.address
+            detail = e.detail
+            cost = e.costUSD.map(Formatting.usd)
+            hash = e.paramsHash.map { String($0.prefix(12)) }
+            task = e.taskID.map { String($0) }
+            taskURL = e.taskID.map { Route.task(id: $0).path }
+        }
     }
 }
 

@@ -4,20 +4,35 @@ import ReeldeskStore
 
 /// The compare page: 2–4 completed tasks side by side, a parameter table with the rows that
 /// differ marked, and each prompt with what differs from the first one's marked.
-package enum CompareView {
-    package static func context(_ tasks: [TaskRecord]) -> [String: Any] {
-        let columns: [[String: Any]] = tasks.enumerated().map { index, t in
-            let links = MediaLinks(t)
+package struct CompareView: Encodable {
+    package struct Column: Encodable {
+        let id, url: String
+        let status, statusLabel, progress: String
+        let errorMessage: String?
+        let video: TaskVideoView?
+        let prompt: [Segment]
+    }
+    package struct Segment: Encodable { let text: String; let changed: Bool }
+    package struct Row: Encodable {
+        let label: String
+        let differs: Bool
+        let values: [Cell]
+        /// The video's row fills in live when a running task finishes (reeldesk.js).
+        let field: String?
+    }
+    package struct Cell: Encodable { let text: String; let taskID: String }
+
+    let columns: [Column]
+    let rows: [Row]
+    let count: String
+
+    package init(_ tasks: [TaskRecord]) {
+        columns = tasks.enumerated().map { index, t in
             let other = index == 0 ? (tasks.count > 1 ? tasks[1] : t) : tasks[0]
-            return [
-                "id": String(t.id), "url": Route.task(id: t.id).path,
-                "has_video": links != nil, "status": t.status.rawValue, "status_label": t.status.label,
-                "progress": String(t.progress), "error_message": t.errorMessage ?? "",
-                "video_url": links?.video ?? "", "poster_url": links?.poster ?? "",
-                "width": String(t.video?.width ?? 0), "height": String(t.video?.height ?? 0),
-                "prompt": PromptDiff.segments(t.parameters.prompt, against: other.parameters.prompt)
-                    .map { ["text": $0.text, "changed": $0.changed] as [String: Any] },
-            ]
+            return Column(
+                id: String(t.id), url: Route.task(id: t.id).path, status: t.status.rawValue,
+                statusLabel: t.status.label, progress: String(t.progress), errorMessage: t.errorMessage, video: TaskVideoView(t),
+                prompt: PromptDiff.segments(t.parameters.prompt, against: other.parameters.prompt).map { Segment(text: $0.text, changed: $0.changed) })
         }
         let rows: [(String, (TaskRecord) -> String)] = [
             ("Model", { $0.parameters.model }),
@@ -34,14 +49,16 @@ package enum CompareView {
             ("Tags", { $0.tags.isEmpty ? "—" : $0.tags.joined(separator: ", ") }),
             ("Created", { Formatting.utc($0.createdAt) }),
         ]
-        let table: [[String: Any]] = rows.map { label, value in
+        self.rows = rows.map { label, value in
             let values = tasks.map(value)
-            var row: [String: Any] = ["label": label, "differs": Set(values).count > 1,
-                                      "values": zip(tasks, values).map { ["text": $1, "task_id": String($0.id)] }]
-            // The video's row fills in live when a running task finishes (reeldesk.js).
-            if label == "Video" { row["field"] = "video-meta" }
-            return row
+            return Row(label: label, differs: Set(values).count > 1, values: zip(tasks, values).map { Cell(text: $1, taskID: String($0.id)) },
+                       field: label == "Video" ? "video-meta" : nil)
         }
-        return ["columns": columns, "rows": table, "count": String(tasks.count)]
+        count = String(tasks.count)
     }
+}
+
+/// The compare page (pages/compare).
+package struct ComparePageView: Encodable {
+    let compare: CompareView
 }

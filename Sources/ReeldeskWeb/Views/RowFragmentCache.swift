@@ -43,6 +43,14 @@ package final class RowFragmentCache: Sendable {
 
     package var count: Int { current.withLock { $0 }.entries.count }
 
+    /// One task's fragment: kept if its version is the task's, else rendered and kept.
+    package func fragment(_ t: TaskRecord, views: Views) throws -> String {
+        if let e = current.withLock({ $0 }).entries[t.id], e.version == t.version { return e.html }
+        let html = try views.render(template, TaskRowView(t))
+        store([(t.id, t.version, html)])
+        return html
+    }
+
     /// The rows of `keys` (id, version) in order: cached fragments as they are, the others loaded
     /// with `load` (one query for all of them), rendered and kept.
     package func rows(_ keys: [(id: Int64, version: Int64)], views: Views, load: ([Int64]) throws -> [TaskRecord]) throws -> String {
@@ -54,7 +62,7 @@ package final class RowFragmentCache: Sendable {
             var made: [(id: Int64, version: Int64, html: String)] = []
             for t in try load(Array(missing.keys)) {
                 guard let i = missing[t.id] else { continue }
-                let f = try views.render(template, TaskViews.row(t))
+                let f = try views.render(template, TaskRowView(t))
                 html[i] = f
                 // Kept under the version it was rendered from (a newer one just renders anew).
                 made.append((t.id, t.version, f))

@@ -2,101 +2,133 @@ import Foundation
 import ReeldeskStore
 import WebCore
 
-/// View models for tasks: plain string dictionaries (fast for swift-mustache, no reflection).
-package enum TaskViews {
-    /// One row of the history table.
-    package static func row(_ t: TaskRecord) -> [String: Any] {
-        let p = t.parameters
-        return [
-            "id": String(t.id),
-            "url": Route.task(id: t.id).path,
-            "prompt": p.prompt,
-            "prompt_short": Formatting.excerpt(p.prompt, 90),
-            "status": t.status.rawValue,
-            "status_label": t.status.label,
-            "progress": String(t.progress),
-            "active": !t.status.isTerminal,
-            "duration": String(p.duration),
-            "aspect_ratio": p.aspectRatio.rawValue,
-            "aspect_slug": p.aspectRatio.slug,
-            "resolution": p.resolution.rawValue,
-            "created": Formatting.utc(t.createdAt),
-            "created_iso": Formatting.iso(t.createdAt),
-            "thumb_url": t.video?.poster != nil && t.status == .completed ? Route.taskThumbnail(id: t.id).path : "",
-            "preview_url": t.status == .completed && t.video != nil ? Route.taskVideo(id: t.id).path : "",
-        ]
-    }
+/// The task page (pages/task): the task's summary (its row), every parameter and action, its
+/// family, and a reload while it runs for browsers without JavaScript.
+package struct TaskPageView: Encodable {
+    let task: TaskRowView
+    let detail: TaskDetailView
+    let refreshSeconds: String?
+}
 
-    /// Everything on the task page. `children` decides whether Retry is still offered (one
-    /// retry per attempt).
-    package static func detail(_ t: TaskRecord, now: Double, children: [TaskRecord] = []) -> [String: Any] {
+/// Everything on the task page beyond its summary. `children` decides whether Retry is still
+/// offered (one retry per attempt).
+package struct TaskDetailView: Encodable {
+    package struct Tag: Encodable { let name: String; let url: String }
+
+    let model, pixels, seed, audio, cameraFixed, firstFrame, lastFrame, visibility: String
+    let isPrivate: Bool
+    let visibilityURL: String
+    let tags: [Tag]
+    let tagsText, tagsURL, favouriteURL: String
+    let firstFrameLink, lastFrameLink: String?
+    let cost: String
+    let errorMessage: String?
+    let hasError: Bool
+    let upstreamTaskID, updated: String
+    let submittedAt: String?
+    let elapsed, estimate: String
+    let canRetry, contentRefused, canCancel, canDelete, isCancelled: Bool
+    let retryURL, cancelURL, deleteURL, regenerateURL, remixURL: String
+    let aspectClass: String
+    let seedURL, seedValue: String?
+    let video: TaskVideoView?
+    let family: TaskFamilyView
+    /// Per viewer: the new-task token of Regenerate, and what they may do.
+    let submissionToken: String
+    let canCreate, canManage, isFavourite: Bool
+    let owner: String
+
+    package init(_ t: TaskRecord, now: Double, parent: TaskRecord?, children: [TaskRecord], submissionToken: String,
+                 canCreate: Bool, canManage: Bool, isFavourite: Bool, owner: String?) {
         let p = t.parameters
-        var d = row(t)
         let (w, h) = p.resolution.pixels(for: p.aspectRatio)
-        d["model"] = p.model
-        d["pixels"] = "\(w)×\(h)"
-        d["seed"] = p.seed.map { String($0) + (t.seedDrawn ? " (drawn by Reeldesk)" : "") } ?? "random"
-        d["audio"] = p.audio ? "on" : "off"
-        d["camera_fixed"] = p.cameraFixed ? "fixed" : "free"
-        d["first_frame"] = frameText(url: p.firstFrameURL, file: t.firstFrameFile)
-        d["last_frame"] = frameText(url: p.lastFrameURL, file: t.lastFrameFile)
-        d["visibility"] = t.visibility.rawValue
-        d["is_private"] = t.visibility == .private
-        d["visibility_url"] = Route.setVisibility(id: t.id).path
-        d["tags"] = t.tags.map { ["name": $0, "url": Route.taskList.path + "?tag=" + URLEncodedForm.encode($0)] }
-        d["tags_text"] = t.tags.joined(separator: ", ")
-        d["tags_url"] = Route.setTags(id: t.id).path
-        d["favourite_url"] = Route.setFavourite(id: t.id).path
-        if t.firstFrameFile != nil { d["first_frame_link"] = Route.taskFrame(id: t.id, which: .first).path }
-        if t.lastFrameFile != nil { d["last_frame_link"] = Route.taskFrame(id: t.id, which: .last).path }
-        d["cost"] = Formatting.usd(t.estimatedCostUSD)
-        d["error_message"] = t.errorMessage ?? ""
-        d["has_error"] = t.errorMessage != nil
-        d["upstream_task_id"] = t.upstreamTaskID ?? "—"
-        d["updated"] = Formatting.utc(t.updatedAt)
-        d["submitted_at"] = t.submittedAt.map { String(Int($0)) } ?? ""
-        d["elapsed"] = t.submittedAt.map { Formatting.duration((t.completedAt ?? now) - $0) } ?? "not started"
-        d["estimate"] = t.estimatedSeconds.map { "about " + Formatting.duration(Double($0)) } ?? "unknown"
-        d["estimated_seconds"] = t.estimatedSeconds.map { String($0) } ?? ""
+        model = p.model
+        pixels = "\(w)×\(h)"
+        seed = p.seed.map { String($0) + (t.seedDrawn ? " (drawn by Reeldesk)" : "") } ?? "random"
+        audio = p.audio ? "on" : "off"
+        cameraFixed = p.cameraFixed ? "fixed" : "free"
+        firstFrame = TaskViews.frameText(url: p.firstFrameURL, file: t.firstFrameFile)
+        lastFrame = TaskViews.frameText(url: p.lastFrameURL, file: t.lastFrameFile)
+        visibility = t.visibility.rawValue
+        isPrivate = t.visibility == .private
+        visibilityURL = Route.setVisibility(id: t.id).path
+        tags = t.tags.map { Tag(name: $0, url: Route.taskList.path + "?tag=" + URLEncodedForm.encode($0)) }
+        tagsText = t.tags.joined(separator: ", ")
+        tagsURL = Route.setTags(id: t.id).path
+        favouriteURL = Route.setFavourite(id: t.id).path
+        firstFrameLink = t.firstFrameFile != nil ? Route.taskFrame(id: t.id, which: .first).path : nil
+        lastFrameLink = t.lastFrameFile != nil ? Route.taskFrame(id: t.id, which: .last).path : nil
+        cost = Formatting.usd(t.estimatedCostUSD)
+        errorMessage = t.errorMessage
+        hasError = t.errorMessage != nil
+        upstreamTaskID = t.upstreamTaskID ?? "—"
+        updated = Formatting.utc(t.updatedAt)
+        submittedAt = t.submittedAt.map { String(Int($0)) }
+        elapsed = t.submittedAt.map { Formatting.duration((t.completedAt ?? now) - $0) } ?? "not started"
+        estimate = TaskViews.estimate(t.estimatedSeconds) ?? "unknown"
         let actions = TaskActionsAvailable(t, retried: children.contains { $0.lineage == .retry })
-        d["can_retry"] = actions.retry
-        d["content_refused"] = t.contentWasRefused
-        d["can_cancel"] = actions.cancel
-        d["can_delete"] = actions.delete
-        d["retry_url"] = Route.retry(id: t.id).path
-        d["cancel_url"] = Route.cancel(id: t.id).path
-        d["delete_url"] = Route.deleteTask(id: t.id).path
-        d["regenerate_url"] = Route.regenerate(id: t.id).path
-        d["is_cancelled"] = t.status == .cancelled
-        d["aspect_class"] = "ratio-" + p.aspectRatio.slug
-        d["remix_url"] = "/?remix=\(t.id)"
-        if let seed = p.seed { d["seed_url"] = "/?seed_from=\(t.id)"; d["seed_value"] = String(seed) }
-        if let links = MediaLinks(t), let v = t.video {
-            d["video"] = [
-                "url": links.video, "download_url": links.download, "poster_url": links.poster ?? "",
-                "width": String(v.width), "height": String(v.height), "meta": videoMeta(v),
-            ] as [String: Any]
+        canRetry = actions.retry
+        contentRefused = t.contentWasRefused
+        canCancel = actions.cancel
+        canDelete = actions.delete
+        isCancelled = t.status == .cancelled
+        retryURL = Route.retry(id: t.id).path
+        cancelURL = Route.cancel(id: t.id).path
+        deleteURL = Route.deleteTask(id: t.id).path
+        regenerateURL = Route.regenerate(id: t.id).path
+        remixURL = Route.home.path + "?" + HomeQuery(remix: t.id).query
+        aspectClass = "ratio-" + p.aspectRatio.slug
+        seedURL = p.seed != nil ? Route.home.path + "?" + HomeQuery(seedFrom: t.id).query : nil
+        seedValue = p.seed.map { String($0) }
+        video = TaskVideoView(t)
+        family = TaskFamilyView(t, parent: parent, children: children)
+        self.submissionToken = submissionToken
+        self.canCreate = canCreate
+        self.canManage = canManage
+        self.isFavourite = isFavourite
+        self.owner = owner ?? "—"
+    }
+}
+
+/// The task's family for its page: where it came from and what was made from it.
+package struct TaskFamilyView: Encodable {
+    package struct Link: Encodable {
+        let id, url, status, statusLabel, relation: String
+
+        init(_ r: TaskRecord, relation: String) {
+            id = String(r.id)
+            url = Route.task(id: r.id).path
+            status = r.status.rawValue
+            statusLabel = r.status.label
+            self.relation = relation
         }
-        return d
+
+        /// A child as its parent's family lists it (partials/family_child).
+        init(child: TaskRecord) { self.init(child, relation: TaskViews.relationLabel(child.lineage)) }
     }
 
-    /// The task's family for its page: where it came from and what was made from it.
-    package static func family(_ t: TaskRecord, parent: TaskRecord?, children: [TaskRecord]) -> [String: Any] {
-        func link(_ r: TaskRecord) -> [String: Any] {
-            ["id": String(r.id), "url": Route.task(id: r.id).path, "status": r.status.rawValue, "status_label": r.status.label,
-             "relation": relationLabel(r.lineage)]
-        }
-        var d: [String: Any] = ["children": children.map(link), "has_children": !children.isEmpty]
-        if let parent {
-            var p = link(parent)
-            p["relation"] = parentLabel(t.lineage)
-            d["parent"] = p
-        }
-        d["has_family"] = parent != nil || !children.isEmpty
+    let parent: Link?
+    let children: [Link]
+    let hasChildren: Bool
+    let hasFamily: Bool
+    let historyURL: String
+
+    init(_ t: TaskRecord, parent: TaskRecord?, children: [TaskRecord]) {
+        self.parent = parent.map { Link($0, relation: TaskViews.parentLabel(t.lineage)) }
+        self.children = children.map { Link(child: $0) }
+        hasChildren = !children.isEmpty
+        hasFamily = parent != nil || !children.isEmpty
         var whole = TaskFilter()
         whole.family = t.id
-        d["history_url"] = Route.taskList.path + "?" + whole.query
-        return d
+        historyURL = Route.taskList.path + "?" + whole.query
+    }
+}
+
+/// Words and figures shared by the task's views and its live updates.
+package enum TaskViews {
+    /// The upstream's estimate of the time a task takes, as the task page shows it.
+    package static func estimate(_ seconds: Int?) -> String? {
+        seconds.map { "about " + Formatting.duration(Double($0)) }
     }
 
     /// How a child relates to this task.
@@ -128,7 +160,7 @@ package enum TaskViews {
             "\(v.hasAudio ? "with audio" : "silent") · \(mb) MB"
     }
 
-    private static func frameText(url: String?, file: String?) -> String {
+    static func frameText(url: String?, file: String?) -> String {
         if let url { return url }
         if file != nil { return "uploaded image" }
         return "none"
@@ -160,4 +192,12 @@ package struct TaskActionsAvailable {
         cancel = !t.status.isTerminal
         delete = t.status.isTerminal
     }
+}
+
+/// "Delete task N?" (pages/delete), for browsers that cannot ask in place.
+package struct DeletePageView: Encodable {
+    let task: TaskRowView
+    let deleteURL: String
+    let taskURL: String
+    let submissionToken: String
 }

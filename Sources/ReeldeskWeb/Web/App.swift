@@ -109,7 +109,7 @@ public final class App: Responder {
         case .setVisibility(let id): return try actions(db).setVisibility(request, id: id)
         case .setFavourite(let id): return try actions(db).setFavourite(request, id: id)
         case .setTags(let id): return try actions(db).setTags(request, id: id)
-        case .events: return try EventsHandler(context: context, events: TaskEventFeed(db: db)).stream(request)
+        case .events: return try EventsHandler(context: context, store: TaskStore(db: db)).stream(request)
         case .health: return HealthHandler(context: context).check(database: db)  // (answered above)
         case .loginForm: return try auth(db).form(request)
         case .login: return try auth(db).login(request)
@@ -125,7 +125,7 @@ public final class App: Responder {
     }
 
     private func tasks(_ db: Database) -> TaskHandlers {
-        TaskHandlers(context: context, store: TaskStore(db: db), events: TaskEventFeed(db: db), pages: PageRenderer(context: context, db: db))
+        TaskHandlers(context: context, store: TaskStore(db: db), pages: PageRenderer(context: context, db: db))
     }
 
     private func api(_ db: Database) -> APIHandlers {

@@ -22,9 +22,9 @@ public struct AppContext: Sendable {
     package let uploadLinks: UploadLink
     /// Names held uploads so that only their sender can keep them.
     package let heldNames: HeldUploadName
-    /// History rows as rendered, by task id and version.
-    package let rowFragments = RowFragmentCache()
-    package let cardFragments = RowFragmentCache(template: "partials/task_card")
+    /// A task's row, card and other pieces as pages show them; the hub's feed renders live
+    /// updates with the same instance (and its caches).
+    package let fragments: TaskFragments
     /// The default new-task form's fields, rendered on first use.
     package let defaultFormFields = FragmentOnce()
 
@@ -47,7 +47,7 @@ public struct AppContext: Sendable {
     /// Wakes the poller process: a task was created or retried, submit it now.
     package func wakePoller() { WakeSocket.send(to: config.pollerWakePath) }
 
-    package init(config: Config, views: Views, hub: EventHub, logger: Logger, secret: [UInt8]) {
+    package init(config: Config, views: Views, fragments: TaskFragments, hub: EventHub, logger: Logger, secret: [UInt8]) {
         let cookie = SessionCookie(secure: config.isHTTPS, lifetime: config.sessionLifetimeSeconds)
         self.auth = Authenticator(config: config, cookie: cookie)
         self.csrf = CSRF(secret: secret, publicOrigin: CSRF.origin(of: config.publicURL), sessionCookieName: cookie.name)
@@ -56,6 +56,7 @@ public struct AppContext: Sendable {
         self.writeGate = WriteGate(limit: max(1, config.workers / 4))
         self.config = config
         self.views = views
+        self.fragments = fragments
         self.hub = hub
         self.logger = logger
     }

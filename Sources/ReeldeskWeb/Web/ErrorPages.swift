@@ -58,10 +58,7 @@ package struct ErrorPages {
     /// Renders the error page; falls back to plain text if even that fails.
     /// `ctx` is the request as the app understood it (who is signed in), if it got that far.
     package func page(_ e: HTTPError, request: Request, as ctx: RequestContext?) -> Response {
-        let page: [String: Any] = [
-            "status": String(e.status.code), "reason": e.status.reason, "message": e.message,
-            "hint": Self.hint(for: e.status), "show_request_id": true,
-        ]
+        let page = ErrorPageView(status: String(e.status.code), reason: e.status.reason, message: e.message, hint: Self.hint(for: e.status))
         var response: Response
         do {
             response = try PageRenderer(context: context).render("pages/error", title: e.status.reason, page, request: ctx ?? context.anonymousContext(request), status: e.status)

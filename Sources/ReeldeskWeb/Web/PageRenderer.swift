@@ -15,30 +15,33 @@ package struct PageRenderer {
         "default-src 'self'; img-src 'self' data: blob: http: https:; media-src 'self'; style-src 'self'; script-src 'self'; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-    package func render(_ template: String, title: String, _ page: [String: Any], request: RequestContext,
-                status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
-        let (nonce, isNew) = (request.csrfNonce, request.csrfNonceIsNew)
-        var d = page
-        d.merge(PortalURLs.layout) { mine, _ in mine }
-        d["page_title"] = title
-        d["csrf_token"] = context.csrf.token(forNonce: nonce)
-        d["simulated"] = context.config.isSimulated
-        d["request_id"] = request.requestID
-        d["last_event_id"] = lastEventID.map { String($0) } ?? ""
-        d["viewer_id"] = String(request.viewer.id)
-        if let account = request.viewer.account {
-            d["viewer"] = [
-                "display_name": account.displayName, "role": account.role.rawValue, "is_admin": account.role == .admin,
-                "can_submit": account.role >= .member, "can_sign_out": request.viewer.sessionID != nil,
-            ] as [String: Any]
+    package func render(_ template: String, title: String, _ page: some Encodable, request: RequestContext,
+                        status: HTTPStatus = .ok, lastEventID: Int64? = nil) throws -> Response {
+        try respond(request, status: status) { layout in try context.views.render(template, page, layout: layout) } layout: {
+            self.layout(title: title, request: request, lastEventID: lastEventID)
         }
-        if let db, let alerts = try? SystemState(db: db).alerts(), !alerts.isEmpty { d["alerts"] = alerts }
-        let flash = request.request.cookies[FlashNotice.cookieName]
-        if let notice = FlashNotice.parse(flash) { d["flash"] = notice.message }
-        var response = Response.html(try context.views.render(template, d), status: status)
+    }
+
+    private func layout(title: String, request: RequestContext, lastEventID: Int64?) -> LayoutView {
+        let viewer = request.viewer.account.map { a in
+            LayoutView.Viewer(displayName: a.displayName, role: a.role.rawValue, isAdmin: a.role == .admin, canSubmit: a.role >= .member,
+                              canSignOut: request.viewer.sessionID != nil)
+        }
+        let alerts = db.flatMap { try? SystemState(db: $0).alerts() } ?? []
+        return LayoutView(
+            pageTitle: title, csrfToken: context.csrf.token(forNonce: request.csrfNonce), simulated: context.config.isSimulated,
+            requestID: request.requestID, lastEventID: lastEventID.map { String($0) }, viewerID: String(request.viewer.id),
+            viewer: viewer, alerts: alerts, flash: FlashNotice.parse(request.request.cookies[FlashNotice.cookieName])?.message)
+    }
+
+    private func respond(_ request: RequestContext, status: HTTPStatus, render: (LayoutView) throws -> String,
+                         layout: () -> LayoutView) throws -> Response {
+        var response = Response.html(try render(layout()), status: status)
         // Shown once: this answer clears it (a value that names no notice too).
-        if flash != nil { response.headers.add("Set-Cookie", FlashNotice.clearCookie(secure: context.config.isHTTPS)) }
-        if isNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(nonce, secure: context.config.isHTTPS)) }
+        if request.request.cookies[FlashNotice.cookieName] != nil {
+            response.headers.add("Set-Cookie", FlashNotice.clearCookie(secure: context.config.isHTTPS))
+        }
+        if request.csrfNonceIsNew { response.headers.add("Set-Cookie", CSRF.setCookieHeader(request.csrfNonce, secure: context.config.isHTTPS)) }
         Self.addSecurityHeaders(&response.headers)
         return response
     }

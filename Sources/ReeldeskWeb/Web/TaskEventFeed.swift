@@ -7,17 +7,25 @@ import WebCore
 
 /// The `events` table as the SSE hub's feed. Rows hold facts (which task, which version, what
 /// happened), never a rendered page fragment: the payload a browser gets is built here, when the
-/// hub delivers, from the task as it is now. So the store does not depend on the views, a
-/// replay can be filtered per viewer, and old rows never carry stale words.
+/// hub delivers, from the task as it is now (`TaskEventPayload`, its fragments from the page's
+/// partials). So the store does not depend on the views, a replay can be filtered per viewer,
+/// and old rows never carry stale words.
 public struct TaskEventFeed: EventFeed {
     package let db: Database
+    package let fragments: TaskFragments
 
-    public init(db: Database) { self.db = db }
+    public init(db: Database, fragments: TaskFragments) {
+        self.db = db
+        self.fragments = fragments
+    }
 
     public func events(after: Int64, limit: Int) throws -> [ServerSentEvent] {
         let store = TaskStore(db: db)
         let rows = try store.events(after: after, limit: limit)
         var tasks: [Int64: TaskRecord?] = [:]
+        // Every event of a batch shows its task as it is now, so a task's payload is built once
+        // per batch (a replay of thousands of updates to one task renders it once, not each time).
+        var payloads: [Int64: [String: String]] = [:]
         return try rows.map { row in
             let facts = TaskEvent.Facts.parse(row.facts)
             if row.kind == TaskEvent.hidden, let taskID = row.task {
@@ -41,9 +49,16 @@ public struct TaskEventFeed: EventFeed {
                 return ServerSentEvent(id: row.id, name: TaskEvent.deleted, data: TaskEvent.publicFacts(id: taskID), taskID: taskID, audience: facts.audience)
             }
             // Who may see the task now decides, so a task made private since is not replayed.
-            var payload = TaskEventPayload(task)
-            payload.finished = facts.finished ?? false
-            return ServerSentEvent(id: row.id, name: row.kind, data: payload.json, taskID: taskID, audience: task.audience)
+            let finished = facts.finished ?? false, isNew = row.kind == TaskEvent.created
+            let key = "\(isNew) \(finished)"
+            let data: String
+            if let made = payloads[taskID]?[key] {
+                data = made
+            } else {
+                data = try TaskEventPayload(task, isNew: isNew, finished: finished, fragments: fragments).json
+                payloads[taskID, default: [:]][key] = data
+            }
+            return ServerSentEvent(id: row.id, name: row.kind, data: data, taskID: taskID, audience: task.audience)
         }
     }
 
